@@ -1,0 +1,40 @@
+# QTrader: `make demo` runs a real backtest, `make test` runs every test. Both set up .venv first.
+PYTHON ?= python3
+VENV ?= .venv
+PY ?= $(VENV)/bin/python
+SETUP ?= setup
+STAMP := $(VENV)/.installed-$(shell cksum < python/pyproject.toml | cut -d' ' -f1)
+
+.PHONY: setup codegen codegen-check test test-python demo bench lint clean
+
+setup: $(STAMP)
+
+$(STAMP): python/pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e 'python[dev]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+codegen: $(SETUP)
+	$(PY) codegen/generate.py
+
+codegen-check: $(SETUP)
+	$(PY) codegen/check.py
+
+test: $(SETUP) codegen-check test-python
+
+test-python: $(SETUP)
+	$(PY) -m pytest python/tests -n 2 -p no:cacheprovider
+
+demo: $(SETUP)
+	$(VENV)/bin/qtrader run python/examples/sma_crossover_goog.yaml
+
+bench: $(SETUP)
+	$(PY) -m pip install --quiet -e 'python[bench]'
+	$(PY) tools/bench/bench_pipeline.py
+
+lint: $(SETUP)
+	$(PY) -m ruff check python/src python/tests codegen tools
+
+clean:
+	rm -rf $(VENV) runs

@@ -1,0 +1,26 @@
+"""Incremental (O(1) per bar), deterministic technical indicators on decimal.Decimal.
+
+Why decimals and one context: a Go implementation must reproduce every value to the last digit,
+so sums are exact and every rounding happens in ``INDICATOR_CONTEXT``
+(``Context(prec=28, rounding=ROUND_HALF_EVEN)``), never in the thread's global context.
+Crossover decisions between moving averages must use ``compare_means`` (exact), not ``SMA.value``.
+Pure Python; depends on nothing else in qtrader.
+"""
+
+from ._context import INDICATOR_CONTEXT
+from .atr import ATR
+from .bollinger import Bands, BollingerBands
+from .ema import EMA
+from .rsi import RSI
+from .sma import SMA, compare_means
+
+__all__ = [
+    "ATR",
+    "EMA",
+    "INDICATOR_CONTEXT",
+    "RSI",
+    "SMA",
+    "Bands",
+    "BollingerBands",
+    "compare_means",
+]

@@ -1,0 +1,79 @@
+"""The one decimal context every indicator rounds in, plus exact helpers for everything else.
+
+Why: a Go port must reproduce our numbers to the last digit, so rounding must never depend on
+the thread's global ``decimal`` context, and must happen in exactly one documented place.
+
+Rules followed by every indicator in this package:
+
+* Addition, subtraction and multiplication of decimals (and by integers) are EXACT. They run in
+  ``_EXACT`` (precision ``MAX_PREC``, widest exponent range) which traps ``Inexact``, so a
+  silent rounding there is impossible: it would raise instead.
+* Every non-exact step (a division, a square root, a product with an already rounded value
+  where stated) is ONE call on ``INDICATOR_CONTEXT``: 28 significant digits, ROUND_HALF_EVEN,
+  as defined by the General Decimal Arithmetic Specification (Python's ``decimal`` and Go's
+  ``cockroachdb/apd`` both implement it; ``sqrt`` is correctly rounded in both).
+* Plain operators (``+``, ``-``, ``abs``, unary minus, ``/``) are never used on decimals,
+  because they read the global context. Comparisons (``<``, ``==``) are exact and are used.
+
+Results are compared by numeric value; their exponent follows the specification's ideal
+exponent rules, so it is a pure function of the input sequence.
+"""
+
+from __future__ import annotations
+
+from decimal import (
+    MAX_EMAX,
+    MAX_PREC,
+    MIN_EMIN,
+    ROUND_HALF_EVEN,
+    Context,
+    Decimal,
+    DivisionByZero,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+)
+
+INDICATOR_CONTEXT = Context(
+    prec=28,
+    rounding=ROUND_HALF_EVEN,
+    Emin=-999999,
+    Emax=999999,
+    capitals=1,
+    clamp=0,
+    flags=[],
+    traps=[InvalidOperation, DivisionByZero, Overflow],
+)
+"""Context(prec=28, rounding=ROUND_HALF_EVEN): the only place indicators round. Do not mutate."""
+
+_EXACT = Context(
+    prec=MAX_PREC,
+    rounding=ROUND_HALF_EVEN,
+    Emin=MIN_EMIN,
+    Emax=MAX_EMAX,
+    flags=[],
+    traps=[InvalidOperation, DivisionByZero, Overflow, Inexact],
+)
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+
+def exact_add(a: Decimal | int, b: Decimal | int) -> Decimal:
+    """a + b with no rounding (raises ``Inexact`` rather than round)."""
+    return _EXACT.add(a, b)
+
+
+def exact_sub(a: Decimal | int, b: Decimal | int) -> Decimal:
+    """a - b with no rounding."""
+    return _EXACT.subtract(a, b)
+
+
+def exact_mul(a: Decimal | int, b: Decimal | int) -> Decimal:
+    """a * b with no rounding."""
+    return _EXACT.multiply(a, b)
+
+
+def exact_abs(a: Decimal) -> Decimal:
+    """|a| with no rounding (builtin ``abs`` would round in the global context)."""
+    return _EXACT.abs(a)

@@ -1,0 +1,78 @@
+"""Simple moving average with an exact window sum, so crossovers can be decided exactly.
+
+Why ``total``: ``value`` is rounded to 28 digits, so two different means can round to the same
+``value`` and two equal means computed from different windows must not be told apart by float
+noise. Crossover (and any other "is mean A above mean B") logic MUST use ``compare_means``,
+which compares ``a.total / a.period`` with ``b.total / b.period`` by exact cross-multiplication.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from decimal import Decimal
+
+from ._context import INDICATOR_CONTEXT, ZERO, exact_add, exact_mul, exact_sub
+from ._validation import check_input, check_period
+
+
+class SMA:
+    """Mean of the last ``period`` inputs; O(1) per update via a deque and an exact running sum.
+
+    ``value`` = ``INDICATOR_CONTEXT.divide(total, period)`` once ``period`` inputs were seen,
+    None before (so ``update`` returns None for exactly ``period - 1`` bars).
+    """
+
+    __slots__ = ("_period", "_total", "_value", "_window")
+
+    def __init__(self, period: int) -> None:
+        self._period = check_period(period)
+        self._window: deque[Decimal] = deque()
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget all inputs."""
+        self._window.clear()
+        self._total = ZERO
+        self._value: Decimal | None = None
+
+    @property
+    def period(self) -> int:
+        return self._period
+
+    @property
+    def total(self) -> Decimal:
+        """Exact sum of the values currently in the window (fewer than ``period`` while warming up)."""
+        return self._total
+
+    @property
+    def ready(self) -> bool:
+        return self._value is not None
+
+    @property
+    def value(self) -> Decimal | None:
+        """The mean rounded in INDICATOR_CONTEXT; for display and arithmetic, not for crossovers."""
+        return self._value
+
+    def update(self, x: Decimal) -> Decimal | None:
+        """Add one value (dropping the oldest once full) and return the mean, or None while warming up."""
+        check_input(x, "x")
+        if len(self._window) == self._period:
+            self._total = exact_sub(self._total, self._window.popleft())
+        self._window.append(x)
+        self._total = exact_add(self._total, x)
+        if len(self._window) == self._period:
+            self._value = INDICATOR_CONTEXT.divide(self._total, self._period)
+        return self._value
+
+
+def compare_means(a: SMA, b: SMA) -> int:
+    """Exactly compare the means of two ready SMAs: -1 if a < b, 0 if equal, 1 if a > b.
+
+    Cross-multiplies (``a.total * b.period`` vs ``b.total * a.period``) with no rounding, so a
+    tie is a tie and no two different means compare equal. Use this for crossover decisions.
+    """
+    if not (a.ready and b.ready):
+        raise ValueError("compare_means needs two ready SMAs (each has seen at least `period` values)")
+    lhs = exact_mul(a.total, b.period)
+    rhs = exact_mul(b.total, a.period)
+    return (lhs > rhs) - (lhs < rhs)

@@ -1,0 +1,272 @@
+"""Pre-trade limit checks: pure functions that say, in words, why a proposed trade must not go ahead.
+
+Conventions (every check):
+- A check returns a list of reason strings; an empty list means the trade passes. Each reason starts
+  with the check's name and states the numbers, e.g.
+  "concentration: AAPL would be 32.5% of equity, limit 25%".
+- Only trades that increase |position| in their symbol (see ``increases_exposure``) can be blocked.
+  Reducing or closing always passes every check, so a limit can never trap the portfolio in risk.
+- Ceilings are inclusive: landing exactly on max_weight, max_leverage or max_positions passes; only
+  going beyond is refused. The drawdown throttle is a trigger, not a ceiling: it trips once the
+  drawdown reaches max_drawdown (>=).
+- Equity <= 0: every exposure-increasing trade is refused with a reason; nothing divides by zero.
+- The traded symbol is valued at ``trade.price`` (the price it would fill at); every other holding at
+  ``view.prices``.
+- Arithmetic uses a fixed decimal context (prec=28, ROUND_HALF_EVEN) passed explicitly, so the same
+  inputs give the same answer on every machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Context, Decimal, InvalidOperation
+from types import MappingProxyType
+
+from qtrader.libraries.risk._numbers import as_count, as_decimal, plain, risk_context
+
+_ZERO = Decimal(0)
+_HUNDRED = Decimal(100)
+SIDES = ("BUY", "SELL")
+
+
+@dataclass(frozen=True)
+class ProposedTrade:
+    """The trade to vet: ``quantity`` is a positive magnitude, ``side`` gives the direction."""
+
+    symbol: str
+    side: str
+    quantity: Decimal
+    price: Decimal
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.symbol, str) or not self.symbol:
+            raise ValueError(f"symbol must be a non-empty string, got {self.symbol!r}")
+        if self.side not in SIDES:
+            raise ValueError(f"side must be 'BUY' or 'SELL', got {self.side!r}")
+        quantity = as_decimal(self.quantity, "quantity")
+        price = as_decimal(self.price, "price")
+        if quantity <= 0:
+            raise ValueError(f"quantity must be > 0 (side gives the direction), got {quantity}")
+        if price <= 0:
+            raise ValueError(f"price must be > 0, got {price}")
+        object.__setattr__(self, "quantity", quantity)
+        object.__setattr__(self, "price", price)
+
+    @property
+    def signed_quantity(self) -> Decimal:
+        """+quantity for BUY, -quantity for SELL."""
+        return self.quantity if self.side == "BUY" else self.quantity.copy_negate()
+
+
+@dataclass(frozen=True)
+class PortfolioView:
+    """A read-only snapshot of the portfolio the checks judge against.
+
+    ``positions`` are signed share quantities (short < 0); ``prices`` are marks. Both are copied into
+    read-only mappings, so later changes by the caller cannot alter a view already checked. Every
+    non-zero position needs a price, otherwise exposure could not be valued. ``cash`` is carried for
+    callers' own checks; none of the checks here uses it.
+    """
+
+    equity: Decimal
+    cash: Decimal
+    positions: Mapping[str, Decimal] = field(default_factory=dict)
+    prices: Mapping[str, Decimal] = field(default_factory=dict)
+    peak_equity: Decimal = _ZERO
+
+    def __post_init__(self) -> None:
+        for name in ("equity", "cash", "peak_equity"):
+            object.__setattr__(self, name, as_decimal(getattr(self, name), name))
+        positions = {sym: as_decimal(qty, f"positions[{sym!r}]") for sym, qty in self.positions.items()}
+        prices = {sym: as_decimal(px, f"prices[{sym!r}]") for sym, px in self.prices.items()}
+        for sym, px in prices.items():
+            if px < 0:
+                raise ValueError(f"prices[{sym!r}] must be >= 0, got {px}")
+        for sym, qty in positions.items():
+            if qty != 0 and sym not in prices:
+                raise ValueError(f"prices has no entry for held position {sym!r} ({qty} shares)")
+        object.__setattr__(self, "positions", MappingProxyType(positions))
+        object.__setattr__(self, "prices", MappingProxyType(prices))
+
+
+def _position(view: PortfolioView, symbol: str) -> Decimal:
+    return view.positions.get(symbol, _ZERO)
+
+
+def _post_trade_position(view: PortfolioView, trade: ProposedTrade, ctx: Context) -> Decimal:
+    return ctx.add(_position(view, trade.symbol), trade.signed_quantity)
+
+
+def increases_exposure(view: PortfolioView, trade: ProposedTrade) -> bool:
+    """True when the trade makes |position| in its symbol bigger (opening, adding, or flipping to a larger
+    opposite position); reducing, closing or flipping to an equal-sized opposite position is not."""
+    ctx = risk_context()
+    return ctx.abs(_post_trade_position(view, trade, ctx)) > ctx.abs(_position(view, trade.symbol))
+
+
+def _non_negative_limit(value: object, name: str) -> Decimal:
+    limit = as_decimal(value, name)
+    if limit < 0:
+        raise ValueError(f"{name} must be >= 0, got {limit}")
+    return limit
+
+
+def _pct_pair(value: Decimal, limit: Decimal, ctx: Context) -> tuple[str, str]:
+    """Format value and limit as percentages, with enough decimals that a breach never reads as equal."""
+    return _number_pair(ctx.multiply(value, _HUNDRED), ctx.multiply(limit, _HUNDRED), ctx)
+
+
+def _number_pair(value: Decimal, limit: Decimal, ctx: Context) -> tuple[str, str]:
+    """Round both to the fewest decimals (1..10) at which they compare as the exact figures do."""
+    for places in range(1, 11):
+        quantum = Decimal(1).scaleb(-places)
+        try:
+            shown_value = value.quantize(quantum, context=ctx)
+            shown_limit = limit.quantize(quantum, context=ctx)
+        except InvalidOperation:  # too many digits to show that many decimals: show them as they are
+            break
+        if (shown_value != shown_limit) == (value != limit):
+            return plain(shown_value), plain(shown_limit)
+    return plain(value), plain(limit)
+
+
+def _non_positive_equity_reason(check: str, view: PortfolioView, trade: ProposedTrade) -> str:
+    return (
+        f"{check}: equity is {plain(view.equity)}, not positive; cannot add exposure to {trade.symbol}, "
+        f"only trades that reduce exposure are allowed"
+    )
+
+
+def check_positive_equity(view: PortfolioView, trade: ProposedTrade) -> list[str]:
+    """Refuse new exposure when equity <= 0: there is nothing left to risk (run_checks always runs this)."""
+    if view.equity > 0 or not increases_exposure(view, trade):
+        return []
+    return [_non_positive_equity_reason("equity", view, trade)]
+
+
+def check_concentration(view: PortfolioView, trade: ProposedTrade, max_weight: Decimal) -> list[str]:
+    """Refuse when |post-trade position value| / equity > max_weight, so no single name dominates."""
+    limit = _non_negative_limit(max_weight, "max_weight")
+    if not increases_exposure(view, trade):
+        return []
+    if view.equity <= 0:
+        return [_non_positive_equity_reason("concentration", view, trade)]
+    ctx = risk_context()
+    value = ctx.abs(ctx.multiply(_post_trade_position(view, trade, ctx), trade.price))
+    weight = ctx.divide(value, view.equity)
+    if weight <= limit:
+        return []
+    shown_weight, shown_limit = _pct_pair(weight, limit, ctx)
+    return [f"concentration: {trade.symbol} would be {shown_weight}% of equity, limit {shown_limit}%"]
+
+
+def check_gross_leverage(view: PortfolioView, trade: ProposedTrade, max_leverage: Decimal) -> list[str]:
+    """Refuse when sum(|position value|) after the trade / equity > max_leverage, longs and shorts alike."""
+    limit = _non_negative_limit(max_leverage, "max_leverage")
+    if not increases_exposure(view, trade):
+        return []
+    if view.equity <= 0:
+        return [_non_positive_equity_reason("gross_leverage", view, trade)]
+    ctx = risk_context()
+    gross = ctx.abs(ctx.multiply(_post_trade_position(view, trade, ctx), trade.price))
+    for symbol in sorted(view.positions):  # sorted: a fixed summation order, whatever the mapping's
+        if symbol != trade.symbol:
+            gross = ctx.add(
+                gross, ctx.abs(ctx.multiply(view.positions[symbol], view.prices.get(symbol, _ZERO)))
+            )
+    leverage = ctx.divide(gross, view.equity)
+    if leverage <= limit:
+        return []
+    shown_leverage, shown_limit = _number_pair(leverage, limit, ctx)
+    return [
+        (
+            f"gross_leverage: gross exposure would be {plain(gross)} = {shown_leverage}x equity "
+            f"{plain(view.equity)}, limit {shown_limit}x"
+        )
+    ]
+
+
+def check_max_positions(view: PortfolioView, trade: ProposedTrade, max_positions: int) -> list[str]:
+    """Refuse opening a new symbol while already holding max_positions non-zero positions.
+
+    Adding to, reducing or closing an existing position always passes; ending up with exactly
+    max_positions positions passes.
+    """
+    limit = as_count(max_positions, "max_positions")
+    if limit < 0:
+        raise ValueError(f"max_positions must be >= 0, got {limit}")
+    if _position(view, trade.symbol) != 0:
+        return []
+    held = sum(1 for qty in view.positions.values() if qty != 0)
+    if held < limit:
+        return []
+    return [
+        (
+            f"max_positions: opening {trade.symbol} would make {held + 1} positions, "
+            f"already holding {held}, limit {limit}"
+        )
+    ]
+
+
+def check_drawdown_throttle(view: PortfolioView, trade: ProposedTrade, max_drawdown: Decimal) -> list[str]:
+    """Once (peak - equity) / peak >= max_drawdown, block trades that increase exposure.
+
+    Only increases of |position| are blocked; reductions and closes pass, so the strategy can still
+    de-risk while throttled. A non-positive peak cannot measure a drawdown and blocks new exposure too.
+    """
+    limit = as_decimal(max_drawdown, "max_drawdown")
+    if limit <= 0 or limit > 1:
+        raise ValueError(f"max_drawdown must be > 0 and <= 1, got {limit}")
+    if not increases_exposure(view, trade):
+        return []
+    if view.peak_equity <= 0:
+        return [
+            (
+                f"drawdown: peak equity is {plain(view.peak_equity)}, not positive; cannot measure drawdown, "
+                f"only trades that reduce exposure are allowed"
+            )
+        ]
+    ctx = risk_context()
+    drawdown = ctx.divide(ctx.subtract(view.peak_equity, view.equity), view.peak_equity)
+    if drawdown < limit:
+        return []
+    shown_drawdown, shown_limit = _pct_pair(drawdown, limit, ctx)
+    return [
+        (
+            f"drawdown: equity {plain(view.equity)} is {shown_drawdown}% below peak {plain(view.peak_equity)}, "
+            f"limit {shown_limit}%; only trades that reduce exposure are allowed"
+        )
+    ]
+
+
+# The order run_checks reports in; also the set of keys ``limits`` may hold.
+CHECK_ORDER: tuple[str, ...] = ("max_weight", "max_leverage", "max_positions", "max_drawdown")
+
+_CHECKS: Mapping[str, Callable[..., list[str]]] = MappingProxyType(
+    {
+        "max_weight": check_concentration,
+        "max_leverage": check_gross_leverage,
+        "max_positions": check_max_positions,
+        "max_drawdown": check_drawdown_throttle,
+    }
+)
+
+
+def run_checks(view: PortfolioView, trade: ProposedTrade, limits: Mapping[str, Decimal]) -> list[str]:
+    """Run every configured check and return ALL reasons, so one rejection explains everything wrong.
+
+    Order is fixed, whatever the order of ``limits``: check_positive_equity (always), then
+    max_weight -> check_concentration, max_leverage -> check_gross_leverage,
+    max_positions -> check_max_positions, max_drawdown -> check_drawdown_throttle.
+    A key left out of ``limits`` is not checked; an unknown key raises ValueError (a typo must not
+    silently switch a limit off).
+    """
+    unknown = sorted(set(limits) - set(CHECK_ORDER))
+    if unknown:
+        raise ValueError(f"limits has unknown key(s) {unknown}; known keys are {list(CHECK_ORDER)}")
+    reasons = check_positive_equity(view, trade)
+    for key in CHECK_ORDER:
+        if key in limits:
+            reasons.extend(_CHECKS[key](view, trade, limits[key]))
+    return reasons

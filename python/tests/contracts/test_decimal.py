@@ -1,0 +1,49 @@
+"""The strict decimal refuses floats, NaN, infinity and exponents, and writes plain notation."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from qtrader.contracts.generated.models.data.price_bar_v1 import PriceBar
+from qtrader.contracts.scalars import decimal_to_str, parse_decimal
+
+REPO = Path(__file__).resolve().parents[3]
+BAR = json.loads((REPO / "contracts/examples/data/price_bar.v1.daily.json").read_text())
+
+
+@pytest.mark.parametrize("bad, words", [
+    (100.5, "not a float"), ("NaN", "plain notation"), ("Infinity", "plain notation"), ("-Infinity", "plain notation"),
+    ("1e3", "plain notation"), ("1E+3", "plain notation"), (Decimal("NaN"), "finite"), (Decimal("Infinity"), "finite"),
+    (100, "must be a string"), (True, "must be a string"), (" 1", "plain notation"), ("1.", "plain notation"),
+])
+def test_rejected_with_a_clear_error(bad, words):
+    with pytest.raises(ValueError, match=words):
+        parse_decimal(bad)
+    with pytest.raises(ValidationError) as caught:
+        PriceBar.model_validate({**BAR, "open": bad})
+    assert "open" in str(caught.value)
+
+
+def test_plain_notation_out():
+    assert decimal_to_str(Decimal("1E+3")) == "1000"
+    assert decimal_to_str(Decimal("-0")) == "0"
+    assert decimal_to_str(Decimal("0.000001")) == "0.000001"
+    bar = PriceBar.model_validate({**BAR, "volume": "22351900", "low": "0.00000100", "open": "100"})
+    out = json.loads(bar.to_json())
+    assert out["volume"] == "22351900" and out["low"] == "0.00000100"
+
+
+def test_no_null_for_absent_optional_fields():
+    bar = PriceBar.model_validate(BAR)
+    assert "currency" not in bar.to_dict() and "causation_id" not in json.loads(bar.to_json())
+
+
+def test_models_are_frozen():
+    bar = PriceBar.model_validate(BAR)
+    with pytest.raises(ValidationError):
+        bar.close = Decimal(1)
