@@ -235,6 +235,18 @@ PORTFOLIO_STATE = pa.schema(
                         pa.field("commission", pa.decimal128(38, 12), nullable=False),
                     ])), nullable=False),
             ])), nullable=False),
+        pa.field("closed_lots", pa.list_(pa.struct([
+                pa.field("lot_id", pa.string(), nullable=False),
+                pa.field("symbol", pa.string(), nullable=False),
+                pa.field("quantity", pa.decimal128(38, 12), nullable=False),
+                pa.field("open_price", pa.decimal128(38, 12), nullable=False),
+                pa.field("close_price", pa.decimal128(38, 12), nullable=False),
+                pa.field("opened_at", pa.timestamp("us", tz="UTC"), nullable=False),
+                pa.field("closed_at", pa.timestamp("us", tz="UTC"), nullable=False),
+                pa.field("gross_pnl", pa.decimal128(38, 12), nullable=False),
+                pa.field("commission", pa.decimal128(38, 12), nullable=False),
+                pa.field("realized_pnl", pa.decimal128(38, 12), nullable=False),
+            ])), nullable=True),
     ],
     metadata={"qtrader.event_type": "PortfolioState", "qtrader.schema_version": "1", "qtrader.schema": "portfolio/portfolio_state.v1.json"},
 )

@@ -310,7 +310,7 @@ class Fill(_message.Message):
     def __init__(self, fill_id: _Optional[str] = ..., order_id: _Optional[str] = ..., intent_id: _Optional[str] = ..., strategy_id: _Optional[str] = ..., symbol: _Optional[str] = ..., side: _Optional[_Union[Side, str]] = ..., quantity: _Optional[str] = ..., price: _Optional[str] = ..., commission: _Optional[str] = ..., slippage: _Optional[str] = ..., is_partial: _Optional[bool] = ..., currency: _Optional[str] = ..., lot_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class PortfolioState(_message.Message):
-    __slots__ = ("reason", "base_currency", "cash", "cash_balances", "market_value", "equity", "gross_exposure", "net_exposure", "leverage", "realized_pnl", "unrealized_pnl", "commissions", "fees", "dividends", "realized_fx_pnl", "positions")
+    __slots__ = ("reason", "base_currency", "cash", "cash_balances", "market_value", "equity", "gross_exposure", "net_exposure", "leverage", "realized_pnl", "unrealized_pnl", "commissions", "fees", "dividends", "realized_fx_pnl", "positions", "closed_lots")
     class CashBalance(_message.Message):
         __slots__ = ("currency", "amount")
         CURRENCY_FIELD_NUMBER: _ClassVar[int]
@@ -356,6 +356,29 @@ class PortfolioState(_message.Message):
         cost_basis: str
         commission: str
         def __init__(self, lot_id: _Optional[str] = ..., quantity: _Optional[str] = ..., open_price: _Optional[str] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., cost_basis: _Optional[str] = ..., commission: _Optional[str] = ...) -> None: ...
+    class ClosedLot(_message.Message):
+        __slots__ = ("lot_id", "symbol", "quantity", "open_price", "close_price", "opened_at", "closed_at", "gross_pnl", "commission", "realized_pnl")
+        LOT_ID_FIELD_NUMBER: _ClassVar[int]
+        SYMBOL_FIELD_NUMBER: _ClassVar[int]
+        QUANTITY_FIELD_NUMBER: _ClassVar[int]
+        OPEN_PRICE_FIELD_NUMBER: _ClassVar[int]
+        CLOSE_PRICE_FIELD_NUMBER: _ClassVar[int]
+        OPENED_AT_FIELD_NUMBER: _ClassVar[int]
+        CLOSED_AT_FIELD_NUMBER: _ClassVar[int]
+        GROSS_PNL_FIELD_NUMBER: _ClassVar[int]
+        COMMISSION_FIELD_NUMBER: _ClassVar[int]
+        REALIZED_PNL_FIELD_NUMBER: _ClassVar[int]
+        lot_id: str
+        symbol: str
+        quantity: str
+        open_price: str
+        close_price: str
+        opened_at: _timestamp_pb2.Timestamp
+        closed_at: _timestamp_pb2.Timestamp
+        gross_pnl: str
+        commission: str
+        realized_pnl: str
+        def __init__(self, lot_id: _Optional[str] = ..., symbol: _Optional[str] = ..., quantity: _Optional[str] = ..., open_price: _Optional[str] = ..., close_price: _Optional[str] = ..., opened_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., closed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., gross_pnl: _Optional[str] = ..., commission: _Optional[str] = ..., realized_pnl: _Optional[str] = ...) -> None: ...
     REASON_FIELD_NUMBER: _ClassVar[int]
     BASE_CURRENCY_FIELD_NUMBER: _ClassVar[int]
     CASH_FIELD_NUMBER: _ClassVar[int]
@@ -372,6 +395,7 @@ class PortfolioState(_message.Message):
     DIVIDENDS_FIELD_NUMBER: _ClassVar[int]
     REALIZED_FX_PNL_FIELD_NUMBER: _ClassVar[int]
     POSITIONS_FIELD_NUMBER: _ClassVar[int]
+    CLOSED_LOTS_FIELD_NUMBER: _ClassVar[int]
     reason: StateReason
     base_currency: str
     cash: str
@@ -388,7 +412,8 @@ class PortfolioState(_message.Message):
     dividends: str
     realized_fx_pnl: str
     positions: _containers.RepeatedCompositeFieldContainer[PortfolioState.Position]
-    def __init__(self, reason: _Optional[_Union[StateReason, str]] = ..., base_currency: _Optional[str] = ..., cash: _Optional[str] = ..., cash_balances: _Optional[_Iterable[_Union[PortfolioState.CashBalance, _Mapping]]] = ..., market_value: _Optional[str] = ..., equity: _Optional[str] = ..., gross_exposure: _Optional[str] = ..., net_exposure: _Optional[str] = ..., leverage: _Optional[str] = ..., realized_pnl: _Optional[str] = ..., unrealized_pnl: _Optional[str] = ..., commissions: _Optional[str] = ..., fees: _Optional[str] = ..., dividends: _Optional[str] = ..., realized_fx_pnl: _Optional[str] = ..., positions: _Optional[_Iterable[_Union[PortfolioState.Position, _Mapping]]] = ...) -> None: ...
+    closed_lots: _containers.RepeatedCompositeFieldContainer[PortfolioState.ClosedLot]
+    def __init__(self, reason: _Optional[_Union[StateReason, str]] = ..., base_currency: _Optional[str] = ..., cash: _Optional[str] = ..., cash_balances: _Optional[_Iterable[_Union[PortfolioState.CashBalance, _Mapping]]] = ..., market_value: _Optional[str] = ..., equity: _Optional[str] = ..., gross_exposure: _Optional[str] = ..., net_exposure: _Optional[str] = ..., leverage: _Optional[str] = ..., realized_pnl: _Optional[str] = ..., unrealized_pnl: _Optional[str] = ..., commissions: _Optional[str] = ..., fees: _Optional[str] = ..., dividends: _Optional[str] = ..., realized_fx_pnl: _Optional[str] = ..., positions: _Optional[_Iterable[_Union[PortfolioState.Position, _Mapping]]] = ..., closed_lots: _Optional[_Iterable[_Union[PortfolioState.ClosedLot, _Mapping]]] = ...) -> None: ...
 
 class Envelope(_message.Message):
     __slots__ = ("event_id", "event_type", "schema_version", "occurred_at", "source_service", "correlation_id", "causation_id", "price_bar", "corporate_action", "signal", "signal_rejected", "order", "cancel_order", "order_update", "fill", "portfolio_state")

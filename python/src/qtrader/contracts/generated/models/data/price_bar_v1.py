@@ -14,7 +14,7 @@ from ..common import types_v1
 
 class PriceBar(ContractModel):
     """
-    One OHLCV bar of one symbol; occurred_at is the bar's timestamp (its close for daily bars).
+    One OHLCV bar of one symbol; occurred_at is the bar's timestamp as the source gives it (a daily bar's date at 00:00 UTC unless the source says otherwise).
     """
 
     model_config = ConfigDict(

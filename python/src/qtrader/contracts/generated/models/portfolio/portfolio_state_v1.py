@@ -71,6 +71,52 @@ class Lot(ContractModel):
     ]
 
 
+class ClosedLot(ContractModel):
+    """
+    A lot, or part of one, closed by the fill that caused this state: one round trip.
+    """
+
+    model_config = ConfigDict(
+        extra='forbid',
+        frozen=True,
+    )
+    lot_id: Annotated[
+        types_v1.Identifier,
+        Field(description='The lot (or part of it) that was closed.'),
+    ]
+    symbol: Annotated[types_v1.Symbol, Field(description='The instrument.')]
+    quantity: Annotated[
+        StrictDecimal,
+        Field(
+            description='Quantity closed, signed as the lot was: > 0 a long lot, < 0 a short lot.'
+        ),
+    ]
+    open_price: Annotated[
+        NonNegativeDecimal, Field(description="The lot's open price (split-adjusted).")
+    ]
+    close_price: Annotated[
+        NonNegativeDecimal, Field(description='The price at which it was closed.')
+    ]
+    opened_at: Annotated[UtcTimestamp, Field(description='When the lot was opened.')]
+    closed_at: Annotated[UtcTimestamp, Field(description='When it was closed.')]
+    gross_pnl: Annotated[
+        StrictDecimal,
+        Field(
+            description="quantity x (close_price - open_price), in the instrument's currency."
+        ),
+    ]
+    commission: Annotated[
+        NonNegativeDecimal,
+        Field(
+            description='Commissions allocated to the closed quantity (its share of the opening and closing fills).'
+        ),
+    ]
+    realized_pnl: Annotated[
+        StrictDecimal,
+        Field(description='gross_pnl - commission, converted to the base currency.'),
+    ]
+
+
 class Position(ContractModel):
     """
     A net position in one symbol and the lots it is made of.
@@ -236,3 +282,10 @@ class PortfolioState(ContractModel):
     positions: Annotated[
         list[Position], Field(description='Open positions, sorted by symbol.')
     ]
+    closed_lots: Annotated[
+        list[ClosedLot] | None,
+        Field(
+            description='Lots closed by the fill that caused this state (reason FILL only); absent when none.',
+            min_length=1,
+        ),
+    ] = None

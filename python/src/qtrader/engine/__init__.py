@@ -1,0 +1,1 @@
+"""The engine: the event bus, the run config, the assembly of services and the run folder."""

@@ -1,0 +1,40 @@
+"""The in-process EventBus: synchronous, deterministic, depth-first.
+
+Publish order is delivery order. Subscribers of an event type are called in subscription order, and every event
+a subscriber returns is published (and so fully delivered) before the next subscriber sees the original event:
+delivery is depth-first, like a call, so a backtest is one deterministic sequence. Observers (the event log
+recorder, reporting) see every event at the moment it is published, before any subscriber.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from qtrader.contracts.base import ContractModel
+
+Handler = Callable[[ContractModel], "Iterable[ContractModel] | None"]
+Observer = Callable[[ContractModel], None]
+
+
+class EventBus:
+    def __init__(self) -> None:
+        self._subscribers: dict[str, list[Handler]] = {}
+        self._observers: list[Observer] = []
+        self.published = 0
+
+    def subscribe(self, event_type: str, handler: Handler) -> None:
+        self._subscribers.setdefault(event_type, []).append(handler)
+
+    def observe(self, observer: Observer) -> None:
+        """See every event (recorder, reporting); observers emit nothing."""
+        self._observers.append(observer)
+
+    def publish(self, event: ContractModel) -> None:
+        self.published += 1
+        for observer in self._observers:
+            observer(event)
+        for handler in self._subscribers.get(event.event_type, ()):
+            outputs = handler(event)
+            if outputs:
+                for output in outputs:
+                    self.publish(output)

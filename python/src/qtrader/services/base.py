@@ -1,0 +1,109 @@
+"""What every service is: typed handlers ``on_<event>`` that consume events and emit new ones.
+
+A service never calls another service. The engine (or a gRPC host) hands it one input event at a time through
+``handle``; whatever the handler emits with ``emit`` is returned, in order, as that input's batch.
+
+Derived values are a function of the input alone, so a run is deterministic and a service written in another
+language can reproduce them exactly (conformance/README.md states the same rules):
+
+- the k-th event (k = 0, 1, ...) emitted for input X by service S has ``event_id = uuid5(X.event_id, "S/k")``;
+- the k-th id of kind K (``order``, ``fill``, ...) made for input X has ``uuid5(X.event_id, "S/K/k")``;
+- ``occurred_at`` and ``correlation_id`` are X's, ``causation_id`` is X's event_id, ``source_service`` is S.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, ClassVar, Mapping, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from qtrader.contracts.base import ContractModel
+from qtrader.contracts.ids import run_id as make_run_id
+from qtrader.errors import ConfigError
+
+E = TypeVar("E", bound=ContractModel)
+C = TypeVar("C", bound=BaseModel)
+
+DEFAULT_RUN_ID = make_run_id("default")
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{ch.lower()}" if ch.isupper() and i else ch.lower() for i, ch in enumerate(name))
+
+
+class ServiceConfig(BaseModel):
+    """Base of every service's config: unknown keys are an error, never ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def parse_config(model: type[C], raw: Mapping[str, Any] | None, where: str) -> C:
+    """Validate a config section; a ConfigError names the section and the key that is wrong."""
+    try:
+        return model.model_validate(dict(raw or {}))
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            key = ".".join(str(p) for p in err["loc"]) or "(section)"
+            message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+            problems.append(f"{where}.{key}: {message}")
+        raise ConfigError("; ".join(problems)) from None
+
+
+class Service:
+    """Base class: dispatch by event type, deterministic ids, one batch of outputs per input."""
+
+    name: ClassVar[str] = "service"
+    consumes: ClassVar[tuple[str, ...]] = ()
+    emits: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, config: Mapping[str, Any] | None = None, *, run_id: str = DEFAULT_RUN_ID) -> None:
+        self._handlers = {event_type: getattr(self, "on_" + _snake(event_type)) for event_type in self.consumes}
+        self._cause: ContractModel | None = None
+        self._out: list[ContractModel] = []
+        self._id_counters: dict[str, int] = {}
+        self.reset(config, run_id)
+
+    def reset(self, config: Mapping[str, Any] | None, run_id: str) -> None:
+        """Clear all state and apply a config (the gRPC Reset does exactly this). Subclasses extend it."""
+        self.run_id = run_id
+
+    # -- dispatch -----------------------------------------------------------------------------------------------
+
+    def handle(self, event: ContractModel) -> list[ContractModel]:
+        """Process one input event; return the events emitted in response, in order."""
+        handler = self._handlers.get(event.event_type)
+        if handler is None:
+            return []
+        self._cause, self._out, self._id_counters = event, [], {}
+        handler(event)
+        out, self._out, self._cause = self._out, [], None
+        return out
+
+    # -- emitting -----------------------------------------------------------------------------------------------
+
+    def emit(self, cls: type[E], **fields: Any) -> E:
+        """Emit an event caused by the input being handled; envelope fields are derived, not passed."""
+        cause = self._cause
+        event = cls.model_construct(
+            event_id=str(uuid.uuid5(uuid.UUID(cause.event_id), f"{self.name}/{len(self._out)}")),
+            occurred_at=cause.occurred_at,
+            source_service=self.name,
+            correlation_id=cause.correlation_id,
+            causation_id=cause.event_id,
+            **fields,
+        )
+        self._out.append(event)
+        return event
+
+    def new_id(self, kind: str) -> str:
+        """The next id of a kind (order, fill, ...) for the input being handled."""
+        k = self._id_counters.get(kind, 0)
+        self._id_counters[kind] = k + 1
+        return str(uuid.uuid5(uuid.UUID(self._cause.event_id), f"{self.name}/{kind}/{k}"))
+
+    @property
+    def cause(self) -> ContractModel:
+        """The input event being handled."""
+        return self._cause
