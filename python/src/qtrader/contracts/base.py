@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 from qtrader.contracts.invariants import violations
 
 _RULES: dict[type, list[dict]] = {}
+_DEFAULTS: dict[type, dict[str, Any]] = {}
 
 
 class ContractModel(BaseModel):
@@ -47,6 +48,29 @@ class ContractModel(BaseModel):
                 field, message = problems[0]
                 raise ValueError(f"{field}: {message}")
         return self
+
+    @classmethod
+    def trusted(cls, **values: Any) -> Any:
+        """Build an instance from values trusted code produced itself, without validation (the hot path).
+
+        Equivalent to ``model_construct`` (defaults filled in, nothing checked) at a fraction of its cost.
+        Values must already have the model's Python types: Decimal, aware datetime, the generated enums.
+        """
+        template = _DEFAULTS.get(cls)
+        if template is None:
+            template = _DEFAULTS[cls] = {
+                name: (None if info.is_required() else info.get_default(call_default_factory=True))
+                for name, info in cls.model_fields.items()
+            }
+        data = template.copy()
+        data.update(values)
+        instance = cls.__new__(cls)
+        _set = object.__setattr__
+        _set(instance, "__dict__", data)
+        _set(instance, "__pydantic_fields_set__", set(values))
+        _set(instance, "__pydantic_extra__", None)
+        _set(instance, "__pydantic_private__", None)
+        return instance
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict without nulls for absent optional fields (else the output fails its own schema)."""

@@ -86,7 +86,7 @@ class Service:
     def emit(self, cls: type[E], **fields: Any) -> E:
         """Emit an event caused by the input being handled; envelope fields are derived, not passed."""
         cause = self._cause
-        event = cls.model_construct(
+        event = cls.trusted(
             event_id=str(uuid.uuid5(uuid.UUID(cause.event_id), f"{self.name}/{len(self._out)}")),
             occurred_at=cause.occurred_at,
             source_service=self.name,

@@ -1,0 +1,5 @@
+import sys
+
+from qtrader.cli import main
+
+sys.exit(main())

@@ -1,0 +1,104 @@
+"""The `qtrader` command: run a backtest, rebuild a report, serve a service over gRPC, run the conformance suite.
+
+Errors QTrader raises on purpose print as one clear line without a traceback (unless --debug) and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from rich.console import Console
+
+from qtrader.errors import QTraderError
+
+
+def _run(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from qtrader.engine.backtest import BacktestEngine, count_rows
+
+    engine = BacktestEngine.from_yaml(Path(args.config), Path(args.output) if args.output else None)
+    if args.no_report:
+        engine.config = engine.config.model_copy(update={"run": engine.config.run.model_copy(update={"report": False})})
+    console = Console(stderr=True)
+    show_progress = not args.no_progress and console.is_terminal
+    if show_progress:
+        total = count_rows(engine)
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=console, transient=True) as bar:
+            task = bar.add_task(f"backtest {engine.config.run.name}", total=total)
+            result = engine.run(progress=lambda done: bar.update(task, completed=done))
+    else:
+        result = engine.run()
+    from qtrader.services.reporting.summary import summary_table
+
+    extra = {"Bars": f"{result.data.bars_published:,}", "Events": f"{result.events:,}",
+             "Rows skipped": str(result.data.rows_skipped)}
+    for kind, count in sorted(result.data.skipped.items()):
+        extra[f"  skipped: {kind}"] = str(count)
+    if result.signals_suppressed:
+        extra["Warm-up signals suppressed"] = str(result.signals_suppressed)
+    out = Console()
+    out.print(summary_table(result.metrics, extra, title=f"QTrader: {engine.config.run.name}"))
+    out.print(f"Run folder: {result.run_dir}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from qtrader.services.reporting.cli_report import report_run_dir
+
+    path = report_run_dir(Path(args.run_dir))
+    Console().print(f"Report written: {path}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from qtrader.grpc_host.server import serve
+
+    return serve(args.service, args.port, Path(args.config) if args.config else None, host=args.host)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qtrader", description="Contract-first, deterministic backtester.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="run a backtest from a YAML config")
+    run.add_argument("config")
+    run.add_argument("--output", help="run folder (default: run.output_dir or runs/<name>)")
+    run.add_argument("--no-report", action="store_true", help="skip the HTML report and exports")
+    run.add_argument("--no-progress", action="store_true")
+    run.set_defaults(func=_run)
+
+    report = commands.add_parser("report", help="(re)build report.html and the exports of a run folder")
+    report.add_argument("run_dir")
+    report.set_defaults(func=_report)
+
+    serve = commands.add_parser("serve", help="serve a Python service over gRPC (PipelineService)")
+    serve.add_argument("service", choices=["strategy", "manager", "execution", "portfolio"])
+    serve.add_argument("--port", type=int, required=True)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--config", help="YAML file: the service's config section (applied until a Reset)")
+    serve.set_defaults(func=_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except QTraderError as exc:
+        if args.debug:
+            raise
+        Console(stderr=True).print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

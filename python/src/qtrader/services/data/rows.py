@@ -1,0 +1,192 @@
+"""Reading one bar file into validated rows; every bad row names the file and line.
+
+A file is read column-wise with pyarrow as text (so prices stay exact decimal strings, never floats), then
+each row is checked: a missing value or NaN, a negative price or volume, high below low, open or close outside
+[low, high], a duplicate or out-of-order timestamp. CSV line numbers count the header as line 1; Parquet and
+Arrow rows are numbered from 1.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone, tzinfo
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Iterator
+from zoneinfo import ZoneInfo
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.feather as feather
+import pyarrow.parquet as pq
+
+from qtrader.errors import DataError
+
+MAX_FRACTION_DIGITS = 12
+FIELDS = ("timestamp", "open", "high", "low", "close", "volume")
+_NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class BarRow:
+    timestamp: datetime
+    open: Decimal
+    high: Decimal
+    low: Decimal
+    close: Decimal
+    volume: Decimal
+
+
+@dataclass(frozen=True)
+class BadRow:
+    kind: str
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+def detect_format(path: Path, declared: str | None) -> str:
+    if declared:
+        return declared
+    suffix = path.suffix.lower()
+    formats = {".csv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet", ".arrow": "arrow",
+               ".feather": "arrow", ".ipc": "arrow"}
+    if suffix not in formats:
+        raise DataError(f"{path}: cannot tell the format from the extension {suffix!r}; set format: csv|parquet|arrow")
+    return formats[suffix]
+
+
+def read_table(path: Path, fmt: str) -> pa.Table:
+    """The whole file as a table of strings (numbers keep their exact text)."""
+    if not path.exists():
+        raise DataError(f"{path}: data file not found")
+    try:
+        if fmt == "csv":
+            header = _csv_header(path)
+            return pacsv.read_csv(
+                path,
+                convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in header},
+                                                     strings_can_be_null=True, quoted_strings_can_be_null=True),
+            )
+        table = pq.read_table(path) if fmt == "parquet" else feather.read_table(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise DataError(f"{path}: cannot read as {fmt}: {exc}") from None
+    return table.cast(pa.schema([pa.field(f.name, pa.string()) for f in table.schema]), safe=False) \
+        if not all(pa.types.is_string(f.type) for f in table.schema) else table
+
+
+def _csv_header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8") as handle:
+        first = handle.readline().rstrip("\r\n")
+    if not first:
+        raise DataError(f"{path}:1: the file is empty; expected a header row")
+    return [name.strip().strip('"') for name in first.split(",")]
+
+
+def resolve_columns(table: pa.Table, mapping: dict[str, str], path: Path) -> dict[str, str]:
+    """Map our field names to the file's columns: explicit mapping first, then case-insensitive names."""
+    names = table.schema.names
+    lower = {name.lower(): name for name in names}
+    resolved = {}
+    for field in FIELDS:
+        if field in mapping:
+            if mapping[field] not in names:
+                raise DataError(f"{path}: column {mapping[field]!r} (mapped to {field}) not found; columns: {names}")
+            resolved[field] = mapping[field]
+        elif field in lower:
+            resolved[field] = lower[field]
+        elif field == "timestamp":
+            for candidate in ("date", "datetime", "time", ""):
+                if candidate in lower:
+                    resolved[field] = lower[candidate]
+                    break
+            else:
+                if names and names[0].startswith("Unnamed") or names and names[0] == "":
+                    resolved[field] = names[0]
+                else:
+                    raise DataError(f"{path}: no timestamp column (looked for timestamp/date/datetime/time); "
+                                    f"columns: {names}; map one with columns: {{timestamp: NAME}}")
+        else:
+            raise DataError(f"{path}: no {field!r} column; columns: {names}; map one with columns: {{{field}: NAME}}")
+    return resolved
+
+
+def parse_timestamp(text: str, zone: tzinfo) -> datetime:
+    value = datetime.fromisoformat(text.strip())
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone)
+    return value.astimezone(timezone.utc)
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    text = text.strip()
+    if not text or not _NUMBER.match(text):
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def iter_rows(path: Path, fmt: str, columns: dict[str, str], timezone_name: str) -> Iterator[BarRow | BadRow]:
+    """Yield a BarRow for each good row and a BadRow (kind, file:line, message) for each bad one."""
+    table = read_table(path, fmt)
+    resolved = resolve_columns(table, columns, path)
+    zone = timezone.utc if timezone_name.upper() == "UTC" else ZoneInfo(timezone_name)
+    cols = [table.column(resolved[field]).to_pylist() for field in FIELDS]
+    first_line = 2 if fmt == "csv" else 1
+    label = "line" if fmt == "csv" else "row"
+    previous: datetime | None = None
+    for index, (ts_text, o_text, h_text, l_text, c_text, v_text) in enumerate(zip(*cols)):
+        where = f"{path}:{first_line + index}" if fmt == "csv" else f"{path} {label} {first_line + index}"
+        if ts_text is None or not ts_text.strip():
+            yield BadRow("missing_timestamp", where, "timestamp is empty")
+            continue
+        try:
+            ts = parse_timestamp(ts_text, zone)
+        except ValueError:
+            yield BadRow("bad_timestamp", where, f"timestamp {ts_text!r} is not an ISO 8601 date or date-time")
+            continue
+        values = []
+        bad = None
+        for field, text in zip(FIELDS[1:], (o_text, h_text, l_text, c_text, v_text)):
+            value = _decimal(text)
+            if value is None:
+                bad = BadRow("nan", where, f"{field} is missing or not a number ({text!r})")
+                break
+            if value.as_tuple().exponent < -MAX_FRACTION_DIGITS:
+                bad = BadRow("too_many_decimals", where,
+                             f"{field} {text} has more than {MAX_FRACTION_DIGITS} fraction digits (the contracts' limit)")
+                break
+            if value < 0:
+                kind = "negative_volume" if field == "volume" else "negative_price"
+                bad = BadRow(kind, where, f"{field} is negative ({text})")
+                break
+            values.append(value)
+        if bad:
+            yield bad
+            continue
+        o, h, low, c, v = values
+        if h < low:
+            yield BadRow("high_below_low", where, f"high {h} is below low {low}")
+            continue
+        if not low <= o <= h:
+            yield BadRow("open_outside_range", where, f"open {o} is outside [low {low}, high {h}]")
+            continue
+        if not low <= c <= h:
+            yield BadRow("close_outside_range", where, f"close {c} is outside [low {low}, high {h}]")
+            continue
+        if previous is not None and ts == previous:
+            yield BadRow("duplicate_timestamp", where, f"duplicate timestamp {ts_text}")
+            continue
+        if previous is not None and ts < previous:
+            yield BadRow("out_of_order_timestamp", where, f"timestamp {ts_text} is before the previous row's")
+            continue
+        previous = ts
+        yield BarRow(ts, o, h, low, c, v)

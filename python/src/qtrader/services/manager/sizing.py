@@ -1,0 +1,46 @@
+"""Turn a policy and the manager's view of the market into a quantity: glue over libraries.risk."""
+
+from __future__ import annotations
+
+from decimal import Context, Decimal, ROUND_HALF_EVEN
+
+from qtrader.libraries.indicators import BollingerBands
+from qtrader.libraries.risk import equal_weight, fixed_fraction, fixed_quantity, kelly_quantity, volatility_target
+from qtrader.services.manager.policy import SizingPolicy
+
+_RETURN_CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
+
+
+class ReturnVolatility:
+    """Population standard deviation of the last ``lookback`` simple close-to-close returns of one symbol."""
+
+    __slots__ = ("_bands", "_last_close")
+
+    def __init__(self, lookback: int) -> None:
+        self._bands = BollingerBands(lookback, Decimal(1))
+        self._last_close: Decimal | None = None
+
+    def update(self, close: Decimal) -> None:
+        if self._last_close is not None and self._last_close > 0:
+            self._bands.update(_RETURN_CONTEXT.subtract(_RETURN_CONTEXT.divide(close, self._last_close), Decimal(1)))
+        self._last_close = close
+
+    @property
+    def value(self) -> Decimal | None:
+        bands = self._bands.value
+        return bands.stddev if bands is not None else None
+
+
+def size(policy: SizingPolicy, equity: Decimal, price: Decimal, daily_vol: Decimal | None) -> Decimal:
+    lot = policy.lot_size
+    if policy.method == "fixed_quantity":
+        return fixed_quantity(policy.quantity, lot)
+    if policy.method == "fixed_fraction":
+        return fixed_fraction(equity, policy.fraction, price, lot)
+    if policy.method == "equal_weight":
+        return equal_weight(equity, policy.slots, price, lot)
+    if policy.method == "volatility_target":
+        if daily_vol is None:
+            return Decimal(0)
+        return volatility_target(equity, policy.target_annual_vol, price, daily_vol, policy.periods_per_year, lot)
+    return kelly_quantity(equity, price, policy.win_probability, policy.win_loss_ratio, policy.fraction_of_kelly, lot)

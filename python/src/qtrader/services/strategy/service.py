@@ -1,0 +1,108 @@
+"""StrategyService: hosts the configured strategies, feeds them bars, turns their intentions into Signals."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Mapping
+
+from pydantic import Field
+
+from qtrader.contracts.generated.models.common.types_v1 import Intention, OrderType, TimeInForce
+from qtrader.contracts.generated.models.strategy.signal_v1 import Signal
+from qtrader.errors import ConfigError
+from qtrader.services.base import Service, ServiceConfig, parse_config
+from qtrader.services.strategy.loader import load_strategy_class
+from qtrader.services.strategy.protocol import StrategyContext
+
+_ENUMS = {"entry_type": OrderType, "time_in_force": TimeInForce}
+_DECIMALS = ("stop_loss", "take_profit", "target_quantity", "target_weight", "limit_price", "stop_price")
+_OPTIONAL = set(_ENUMS) | set(_DECIMALS) | {"lot_ids"}
+
+
+class StrategyEntry(ServiceConfig):
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+    name: str
+    symbols: list[str] | None = None
+    params: dict[str, Any] = {}
+
+
+class StrategyServiceConfig(ServiceConfig):
+    strategies: list[StrategyEntry] = Field(min_length=1)
+    warmup_bars: int = Field(0, ge=0)
+    base_dir: str = "."
+
+
+class _Hosted:
+    __slots__ = ("entry", "strategy", "ctx", "symbols", "bars_seen")
+
+    def __init__(self, entry: StrategyEntry, strategy: Any, ctx: StrategyContext) -> None:
+        self.entry, self.strategy, self.ctx = entry, strategy, ctx
+        self.symbols = set(entry.symbols) if entry.symbols else None
+        self.bars_seen: dict[str, int] = {}
+
+
+def _to_decimal(name: str, value: Any) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, (int, str)) and not isinstance(value, bool):
+        return Decimal(value)
+    raise TypeError(f"signal field {name} must be a Decimal, int or decimal string, not {type(value).__name__}")
+
+
+class StrategyService(Service):
+    """Each strategy sees the bars of its symbols in order; the first ``warmup_bars`` bars of each symbol only
+    warm up its indicators (signals emitted then are suppressed and counted)."""
+
+    name = "strategy"
+    consumes = ("PriceBar",)
+    emits = ("Signal",)
+
+    def reset(self, config: Mapping[str, Any] | None, run_id: str) -> None:
+        super().reset(config, run_id)
+        self.config = parse_config(StrategyServiceConfig, config, "strategies")
+        ids = [entry.id for entry in self.config.strategies]
+        if len(set(ids)) != len(ids):
+            raise ConfigError(f"strategies: ids must be unique, got {ids}")
+        self._hosted = []
+        for entry in self.config.strategies:
+            cls = load_strategy_class(entry.name, Path(self.config.base_dir))
+            try:
+                strategy = cls(**entry.params)
+            except (TypeError, ValueError) as exc:
+                raise ConfigError(f"strategies[{entry.id}] ({entry.name}): bad params {entry.params}: {exc}") from None
+            self._hosted.append(_Hosted(entry, strategy, StrategyContext(entry.id, entry.params, self._signal)))
+
+    @property
+    def signals_suppressed(self) -> int:
+        return sum(h.ctx.signals_suppressed for h in self._hosted)
+
+    def on_price_bar(self, bar) -> None:
+        warmup = self.config.warmup_bars
+        for hosted in self._hosted:
+            if hosted.symbols is not None and bar.symbol not in hosted.symbols:
+                continue
+            seen = hosted.bars_seen.get(bar.symbol, 0) + 1
+            hosted.bars_seen[bar.symbol] = seen
+            ctx = hosted.ctx
+            ctx._bar = bar
+            ctx.warming_up = seen <= warmup
+            hosted.strategy.on_bar(bar, ctx)
+
+    def _signal(self, strategy_id: str, symbol: str, intention: str, price: Any, confidence: Any,
+                optional: dict[str, Any]) -> None:
+        unknown = set(optional) - _OPTIONAL
+        if unknown:
+            raise TypeError(f"emit_signal got unknown field(s) {sorted(unknown)}; allowed: {sorted(_OPTIONAL)}")
+        fields: dict[str, Any] = {}
+        for key, value in optional.items():
+            if value is None:
+                continue
+            if key in _ENUMS:
+                fields[key] = _ENUMS[key](value)
+            elif key == "lot_ids":
+                fields[key] = list(value)
+            else:
+                fields[key] = _to_decimal(key, value)
+        self.emit(Signal, strategy_id=strategy_id, symbol=symbol, intention=Intention(intention),
+                  price=_to_decimal("price", price), confidence=_to_decimal("confidence", confidence), **fields)
