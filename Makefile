@@ -34,7 +34,7 @@ bench: $(SETUP)
 	$(PY) tools/bench/bench_pipeline.py
 
 lint: $(SETUP)
-	$(PY) -m ruff check python/src python/tests codegen tools
+	$(PY) -m ruff check --config python/pyproject.toml python/src python/tests codegen tools
 
 clean:
 	rm -rf $(VENV) runs

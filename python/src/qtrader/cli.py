@@ -88,6 +88,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    from qtrader.conformance.cli import add_parser as add_conformance
+
+    add_conformance(next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)))
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -8,10 +8,11 @@ event as it is published.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import yaml
 
@@ -114,13 +115,17 @@ class BacktestEngine:
         if recorder:
             bus.observe(recorder)
         bars = 0
+        batching = [s for s in self.services.values() if getattr(s, "batchable", False)]
         try:
             publish = bus.publish
-            for event in self.data.events():
-                publish(event)
-                bars += 1
-                if progress is not None and bars % 1000 == 0:
-                    progress(bars)
+            for group in self._groups(batching):
+                for service in batching:
+                    service.prefetch(group)
+                for event in group:
+                    publish(event)
+                    bars += 1
+                    if progress is not None and bars % 1000 == 0:
+                        progress(bars)
         finally:
             if recorder:
                 recorder.close()
@@ -138,6 +143,17 @@ class BacktestEngine:
             final_state=getattr(portfolio, "get_state", lambda: None)(),
             signals_suppressed=getattr(strategy, "signals_suppressed", 0),
         )
+
+
+    def _groups(self, batching: list) -> Iterator[list]:
+        """Data events one at a time, or all events of one timestamp together when a remote service batches."""
+        events = self.data.events()
+        if not batching:
+            for event in events:
+                yield (event,)
+            return
+        for _, group in itertools.groupby(events, key=lambda e: e.occurred_at):
+            yield list(group)
 
 
 def count_rows(engine: BacktestEngine) -> int | None:

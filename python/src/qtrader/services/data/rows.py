@@ -139,54 +139,59 @@ def iter_rows(path: Path, fmt: str, columns: dict[str, str], timezone_name: str)
     table = read_table(path, fmt)
     resolved = resolve_columns(table, columns, path)
     zone = timezone.utc if timezone_name.upper() == "UTC" else ZoneInfo(timezone_name)
-    cols = [table.column(resolved[field]).to_pylist() for field in FIELDS]
+    names = [resolved[field] for field in FIELDS]
     first_line = 2 if fmt == "csv" else 1
     label = "line" if fmt == "csv" else "row"
     previous: datetime | None = None
-    for index, (ts_text, o_text, h_text, l_text, c_text, v_text) in enumerate(zip(*cols)):
-        where = f"{path}:{first_line + index}" if fmt == "csv" else f"{path} {label} {first_line + index}"
-        if ts_text is None or not ts_text.strip():
-            yield BadRow("missing_timestamp", where, "timestamp is empty")
-            continue
-        try:
-            ts = parse_timestamp(ts_text, zone)
-        except ValueError:
-            yield BadRow("bad_timestamp", where, f"timestamp {ts_text!r} is not an ISO 8601 date or date-time")
-            continue
-        values = []
-        bad = None
-        for field, text in zip(FIELDS[1:], (o_text, h_text, l_text, c_text, v_text)):
-            value = _decimal(text)
-            if value is None:
-                bad = BadRow("nan", where, f"{field} is missing or not a number ({text!r})")
-                break
-            if value.as_tuple().exponent < -MAX_FRACTION_DIGITS:
-                bad = BadRow("too_many_decimals", where,
-                             f"{field} {text} has more than {MAX_FRACTION_DIGITS} fraction digits (the contracts' limit)")
-                break
-            if value < 0:
-                kind = "negative_volume" if field == "volume" else "negative_price"
-                bad = BadRow(kind, where, f"{field} is negative ({text})")
-                break
-            values.append(value)
-        if bad:
-            yield bad
-            continue
-        o, h, low, c, v = values
-        if h < low:
-            yield BadRow("high_below_low", where, f"high {h} is below low {low}")
-            continue
-        if not low <= o <= h:
-            yield BadRow("open_outside_range", where, f"open {o} is outside [low {low}, high {h}]")
-            continue
-        if not low <= c <= h:
-            yield BadRow("close_outside_range", where, f"close {c} is outside [low {low}, high {h}]")
-            continue
-        if previous is not None and ts == previous:
-            yield BadRow("duplicate_timestamp", where, f"duplicate timestamp {ts_text}")
-            continue
-        if previous is not None and ts < previous:
-            yield BadRow("out_of_order_timestamp", where, f"timestamp {ts_text} is before the previous row's")
-            continue
-        previous = ts
-        yield BarRow(ts, o, h, low, c, v)
+    index = -1
+    for batch in table.select(names).to_batches(max_chunksize=1 << 15):
+        columns = [batch.column(i).to_pylist() for i in range(len(names))]
+        for row in zip(*columns):
+            index += 1
+            item = _check_row(row, index, path, fmt, first_line, label, zone, previous)
+            if isinstance(item, BarRow):
+                previous = item.timestamp
+            yield item
+
+
+def _check_row(row: tuple, index: int, path: Path, fmt: str, first_line: int, label: str, zone: tzinfo,
+               previous: datetime | None) -> BarRow | BadRow:
+    """One row: a BarRow, or a BadRow naming the file and line and what is wrong."""
+    ts_text, o_text, h_text, l_text, c_text, v_text = row
+    where = f"{path}:{first_line + index}" if fmt == "csv" else f"{path} {label} {first_line + index}"
+    if ts_text is None or not ts_text.strip():
+        return BadRow("missing_timestamp", where, "timestamp is empty")
+    try:
+        ts = parse_timestamp(ts_text, zone)
+    except ValueError:
+        return BadRow("bad_timestamp", where, f"timestamp {ts_text!r} is not an ISO 8601 date or date-time")
+    values = []
+    bad = None
+    for field, text in zip(FIELDS[1:], (o_text, h_text, l_text, c_text, v_text)):
+        value = _decimal(text)
+        if value is None:
+            bad = BadRow("nan", where, f"{field} is missing or not a number ({text!r})")
+            break
+        if value.as_tuple().exponent < -MAX_FRACTION_DIGITS:
+            bad = BadRow("too_many_decimals", where,
+                         f"{field} {text} has more than {MAX_FRACTION_DIGITS} fraction digits (the contracts' limit)")
+            break
+        if value < 0:
+            kind = "negative_volume" if field == "volume" else "negative_price"
+            bad = BadRow(kind, where, f"{field} is negative ({text})")
+            break
+        values.append(value)
+    if bad:
+        return bad
+    o, h, low, c, v = values
+    if h < low:
+        return BadRow("high_below_low", where, f"high {h} is below low {low}")
+    if not low <= o <= h:
+        return BadRow("open_outside_range", where, f"open {o} is outside [low {low}, high {h}]")
+    if not low <= c <= h:
+        return BadRow("close_outside_range", where, f"close {c} is outside [low {low}, high {h}]")
+    if previous is not None and ts == previous:
+        return BadRow("duplicate_timestamp", where, f"duplicate timestamp {ts_text}")
+    if previous is not None and ts < previous:
+        return BadRow("out_of_order_timestamp", where, f"timestamp {ts_text} is before the previous row's")
+    return BarRow(ts, o, h, low, c, v)

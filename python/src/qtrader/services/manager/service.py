@@ -192,7 +192,7 @@ class ManagerService(Service):
         self._pending[entry_id] = (signal.symbol, signed)
         exit_side = Side.SELL if side is Side.BUY else Side.BUY
         group = f"oco-{entry_id}" if len(exits) > 1 else None
-        for index, (role, child_type, price_field, price) in enumerate(exits):
+        for role, child_type, price_field, price in exits:
             child = dict(order_id=self.new_id("order"), intent_id=signal.event_id, idempotency_key=f"{key}-{role.value}",
                          strategy_id=signal.strategy_id, symbol=signal.symbol, side=exit_side, quantity=quantity,
                          order_type=child_type, time_in_force=TimeInForce.GTC, parent_order_id=entry_id,

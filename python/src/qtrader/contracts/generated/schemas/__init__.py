@@ -1,1 +1,0 @@
-# Generated: bundled copy of contracts/schemas. DO NOT EDIT.

@@ -1,0 +1,150 @@
+"""A remote service (any language, over gRPC) that looks like any other service on the bus.
+
+The proxy asks the service what it consumes (Describe) and is subscribed only to those types; it forwards each
+input in lockstep and waits for that input's batch, within a deadline. Everything that comes back is checked
+before it enters the bus: one batch per input, in order, each event valid against the contracts and of a type the
+service said it emits. Any fault stops the run with a RemoteServiceError naming the service, the input event and
+the problem.
+
+Batching: a service that consumes only data events (bars, corporate actions) cannot be affected by anything the
+other services emit between two bars of one timestamp, so all of that timestamp's inputs travel in one frame
+(``prefetch``) and the batches are handed out as the bus reaches each input. Other services stay strictly
+one input per frame, which keeps a remote run exactly as deterministic as a local one.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+from typing import Any, Iterable, Iterator
+
+import grpc
+
+from qtrader.contracts.base import ContractModel
+from qtrader.contracts.generated import pipeline_pb2, pipeline_pb2_grpc
+from qtrader.contracts.proto_convert import from_envelope, to_envelope
+from qtrader.contracts.registry import EVENTS
+from qtrader.errors import QTraderError, RemoteServiceError
+
+DATA_EVENTS = frozenset({"PriceBar", "CorporateAction"})
+_CLOSE = object()
+
+
+def _json_default(value: Any) -> str:
+    return str(value)
+
+
+class RemoteServiceProxy:
+    def __init__(self, name: str, remote: Any, config: dict[str, Any], run_id: str) -> None:
+        self.name = name
+        self.address = remote.address
+        self.deadline = remote.deadline_seconds
+        self._channel = grpc.insecure_channel(
+            self.address, options=[("grpc.max_receive_message_length", 64 << 20),
+                                   ("grpc.max_send_message_length", 64 << 20)])
+        try:
+            grpc.channel_ready_future(self._channel).result(timeout=remote.connect_timeout_seconds)
+        except grpc.FutureTimeoutError:
+            self._channel.close()
+            raise RemoteServiceError(f"remote {name} service at {self.address} is not reachable "
+                                     f"(waited {remote.connect_timeout_seconds}s): is it running?") from None
+        self._stub = pipeline_pb2_grpc.PipelineServiceStub(self._channel)
+        info = self._call("Describe", pipeline_pb2.DescribeRequest())
+        unknown = sorted((set(info.consumes) | set(info.emits)) - set(EVENTS))
+        if unknown:
+            raise RemoteServiceError(f"remote {name} service at {self.address}: Describe names unknown event types {unknown}")
+        self.info = info
+        self.consumes = tuple(info.consumes)
+        self.emits = frozenset(info.emits)
+        self.batchable = bool(self.consumes) and set(self.consumes) <= DATA_EVENTS
+        config_text = json.dumps(remote.config if remote.config is not None else config, default=_json_default)
+        self._call("Reset", pipeline_pb2.ResetRequest(config=config_text, run_id=run_id))
+        self._requests: queue.Queue = queue.Queue()
+        self._replies: queue.Queue = queue.Queue()
+        self._cached: dict[str, list[ContractModel]] = {}
+        self._stream = self._stub.Process(self._request_iterator())
+        self._reader = threading.Thread(target=self._read, name=f"remote-{name}", daemon=True)
+        self._reader.start()
+        self.frames = 0
+
+    # -- plumbing ---------------------------------------------------------------------------------------------
+
+    def _call(self, method: str, request: Any) -> Any:
+        try:
+            return getattr(self._stub, method)(request, timeout=self.deadline)
+        except grpc.RpcError as exc:
+            raise RemoteServiceError(f"remote {self.name} service at {self.address}: {method} failed: "
+                                     f"{exc.code().name}: {exc.details()}") from None
+
+    def _request_iterator(self) -> Iterator[pipeline_pb2.Frame]:
+        while True:
+            frame = self._requests.get()
+            if frame is _CLOSE:
+                return
+            yield frame
+
+    def _read(self) -> None:
+        try:
+            for reply in self._stream:
+                self._replies.put(reply)
+            self._replies.put(RemoteServiceError("the stream ended (the service closed it or died)"))
+        except grpc.RpcError as exc:
+            self._replies.put(RemoteServiceError(f"{exc.code().name}: {exc.details()}"))
+
+    def _exchange(self, inputs: list[ContractModel]) -> list[pipeline_pb2.Batch]:
+        first = inputs[0]
+        where = f"remote {self.name} service at {self.address}, input {first.event_type} {first.event_id}"
+        self._requests.put(pipeline_pb2.Frame(events=[to_envelope(e) for e in inputs]))
+        self.frames += 1
+        try:
+            reply = self._replies.get(timeout=self.deadline)
+        except queue.Empty:
+            raise RemoteServiceError(f"{where}: no answer within the deadline of {self.deadline}s "
+                                     "(services.<name>.deadline_seconds)") from None
+        if isinstance(reply, RemoteServiceError):
+            raise RemoteServiceError(f"{where}: {reply}")
+        if len(reply.batches) != len(inputs):
+            raise RemoteServiceError(f"{where}: sent {len(inputs)} input(s), got {len(reply.batches)} batch(es)")
+        for event, batch in zip(inputs, reply.batches):
+            if batch.input_event_id != event.event_id:
+                raise RemoteServiceError(f"remote {self.name} service at {self.address}, input {event.event_type} "
+                                         f"{event.event_id}: out of order: the batch answers {batch.input_event_id!r}")
+        return list(reply.batches)
+
+    def _decode(self, event: ContractModel, batch: pipeline_pb2.Batch) -> list[ContractModel]:
+        where = f"remote {self.name} service at {self.address}, input {event.event_type} {event.event_id}"
+        outputs = []
+        for index, envelope in enumerate(batch.events):
+            try:
+                output = from_envelope(envelope, where=f"output #{index}")
+            except QTraderError as exc:
+                raise RemoteServiceError(f"{where}: malformed or out-of-contract event: {exc}") from None
+            if output.event_type not in self.emits:
+                raise RemoteServiceError(f"{where}: output #{index} is a {output.event_type}, which the service "
+                                         f"does not declare in Describe (emits {sorted(self.emits)})")
+            outputs.append(output)
+        return outputs
+
+    # -- the service interface --------------------------------------------------------------------------------
+
+    def prefetch(self, events: Iterable[ContractModel]) -> None:
+        """Send every consumed input of one timestamp in one frame (only for data-only services)."""
+        if not self.batchable:
+            return
+        inputs = [e for e in events if e.event_type in self.consumes and e.event_id not in self._cached]
+        if len(inputs) < 2:
+            return
+        for event, batch in zip(inputs, self._exchange(inputs)):
+            self._cached[event.event_id] = self._decode(event, batch)
+
+    def handle(self, event: ContractModel) -> list[ContractModel]:
+        cached = self._cached.pop(event.event_id, None)
+        if cached is not None:
+            return cached
+        (batch,) = self._exchange([event])
+        return self._decode(event, batch)
+
+    def close(self) -> None:
+        self._requests.put(_CLOSE)
+        self._channel.close()
