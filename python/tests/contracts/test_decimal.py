@@ -47,3 +47,14 @@ def test_models_are_frozen():
     bar = PriceBar.model_validate(BAR)
     with pytest.raises(ValidationError):
         bar.close = Decimal(1)
+
+
+def test_fast_uuid5_is_rfc4122_uuid5():
+    import uuid
+
+    from qtrader.contracts.ids import derive_id, uuid5
+
+    namespace = "6ba7b810-9dad-11d1-80b4-00c04fd430c8"
+    for name in ["", "a", "execution/0", "strategy/fill/12", "é/ü/💡", "x" * 500]:
+        assert uuid5(namespace, name) == str(uuid.uuid5(uuid.UUID(namespace), name))
+    assert derive_id(namespace, "order", 3) == str(uuid.uuid5(uuid.UUID(namespace), "order/3"))

@@ -13,13 +13,14 @@ language can reproduce them exactly (conformance/README.md states the same rules
 
 from __future__ import annotations
 
-import uuid
+
 from typing import Any, ClassVar, Mapping, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from qtrader.contracts.base import ContractModel
 from qtrader.contracts.ids import run_id as make_run_id
+from qtrader.contracts.ids import uuid5
 from qtrader.errors import ConfigError
 
 E = TypeVar("E", bound=ContractModel)
@@ -87,7 +88,7 @@ class Service:
         """Emit an event caused by the input being handled; envelope fields are derived, not passed."""
         cause = self._cause
         event = cls.trusted(
-            event_id=str(uuid.uuid5(uuid.UUID(cause.event_id), f"{self.name}/{len(self._out)}")),
+            event_id=uuid5(cause.event_id, f"{self.name}/{len(self._out)}"),
             occurred_at=cause.occurred_at,
             source_service=self.name,
             correlation_id=cause.correlation_id,
@@ -101,7 +102,7 @@ class Service:
         """The next id of a kind (order, fill, ...) for the input being handled."""
         k = self._id_counters.get(kind, 0)
         self._id_counters[kind] = k + 1
-        return str(uuid.uuid5(uuid.UUID(self._cause.event_id), f"{self.name}/{kind}/{k}"))
+        return uuid5(self._cause.event_id, f"{self.name}/{kind}/{k}")
 
     @property
     def cause(self) -> ContractModel:

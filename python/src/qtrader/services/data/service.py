@@ -21,7 +21,7 @@ from qtrader.contracts.base import ContractModel
 from qtrader.contracts.generated.models.common.types_v1 import CorporateActionType
 from qtrader.contracts.generated.models.data.corporate_action_v1 import CorporateAction
 from qtrader.contracts.generated.models.data.price_bar_v1 import PriceBar
-from qtrader.contracts.ids import derive_id
+from qtrader.contracts.ids import uuid5
 from qtrader.errors import DataError
 from qtrader.services.base import DEFAULT_RUN_ID, ServiceConfig, parse_config
 from qtrader.services.data.corporate_actions import read_actions
@@ -70,6 +70,10 @@ class DataStats:
         return sum(self.skipped.values())
 
 
+def _merge_key(item: tuple) -> tuple:
+    return item[:3]
+
+
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=timezone.utc)
 
@@ -100,8 +104,9 @@ class DataService:
         return candidate if candidate.is_absolute() else self.base_dir / candidate
 
     def _next_id(self) -> str:
+        """The n-th data event's id: uuid5(run_id, "data/n")."""
         self._sequence += 1
-        return derive_id(self.run_id, NAME, self._sequence)
+        return uuid5(self.run_id, f"data/{self._sequence}")
 
     # -- bars -------------------------------------------------------------------------------------------------
 
@@ -146,10 +151,12 @@ class DataService:
     def events(self) -> Iterator[ContractModel]:
         """The merged stream: PriceBar and CorporateAction events in time order."""
         streams = [self._bar_stream(i, s) for i, s in enumerate(self.config.sources)]
-        streams.append(self._action_stream())
+        if self.config.corporate_actions:
+            streams.append(self._action_stream())
+        merged = streams[0] if len(streams) == 1 else heapq.merge(*streams, key=_merge_key)
         run_id = self.run_id
         construct = PriceBar.trusted
-        for timestamp, kind, _index, item, source in heapq.merge(*streams, key=lambda t: t[:3]):
+        for timestamp, kind, _index, item, source in merged:
             if kind == 0:
                 self.stats.actions_published += 1
                 yield self._action_event(timestamp, item.fields)
