@@ -42,7 +42,7 @@ def _run(args: argparse.Namespace) -> int:
     if result.signals_suppressed:
         extra["Warm-up signals suppressed"] = str(result.signals_suppressed)
     out = Console()
-    out.print(summary_table(result.metrics, extra, title=f"QTrader: {engine.config.run.name}"))
+    out.print(summary_table(result.metrics, extra))
     out.print(f"Run folder: {result.run_dir}")
     return 0
 

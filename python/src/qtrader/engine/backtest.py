@@ -82,7 +82,7 @@ class BacktestEngine:
             self.services[name] = self._build(name)
         from qtrader.services.reporting import ReportingService
 
-        self.reporting = ReportingService(config.reporting)
+        self.reporting = ReportingService(config.reporting, base_dir=base_dir)
         self.bus = EventBus()
 
     @classmethod

@@ -1,0 +1,94 @@
+"""The benchmark: a price series (closes) aligned on the equity curve's timestamps.
+
+Two sources: the closes of one symbol's PriceBars in the run (matched on the exact timestamp), or a CSV file
+with ``date,close`` columns (matched on the UTC date of each equity timestamp). A missing close leaves a gap;
+a return is taken only between two consecutive equity points that both have a close (inner join), so each
+benchmark return covers the same period as the strategy's return it is paired with.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
+from pathlib import Path
+
+from qtrader.errors import ConfigError, DataError
+
+_CTX = Context(prec=34, rounding=ROUND_HALF_EVEN)
+_DATE_HEADERS = ("date", "timestamp", "datetime", "time", "")
+
+
+def read_benchmark_csv(path: Path) -> dict[date, Decimal]:
+    """Closes by date from a CSV with a date column (``date``, or an unnamed first column) and a ``close`` one."""
+    if not path.is_file():
+        raise ConfigError(f"reporting.benchmark.path: file not found: {path}")
+    closes: dict[date, Decimal] = {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header is None:
+            raise DataError(f"{path}:1: empty benchmark file; expected a header with date and close columns")
+        names = [h.strip().lower() for h in header]
+        date_col = next((names.index(n) for n in _DATE_HEADERS if n in names), None)
+        close_col = names.index("close") if "close" in names else None
+        if date_col is None or close_col is None:
+            raise DataError(f"{path}:1: benchmark header {header!r} needs a 'date' and a 'close' column")
+        for line, row in enumerate(reader, start=2):
+            if not row or all(not cell.strip() for cell in row):
+                continue
+            try:
+                day = _parse_day(row[date_col].strip())
+                close = Decimal(row[close_col].strip())
+            except (IndexError, ValueError, InvalidOperation):
+                raise DataError(
+                    f"{path}:{line}: expected a date (YYYY-MM-DD) and a decimal close, got {row!r}"
+                ) from None
+            if not close.is_finite() or close <= 0:
+                raise DataError(f"{path}:{line}: close must be a finite number > 0, got {row[close_col]!r}")
+            if day in closes:
+                raise DataError(f"{path}:{line}: duplicate date {day.isoformat()}; keep one close per date")
+            closes[day] = close
+    return closes
+
+
+def _parse_day(text: str) -> date:
+    if len(text) == 10:
+        return date.fromisoformat(text)
+    stamp = datetime.fromisoformat(text)
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(UTC)
+    return stamp.date()
+
+
+def align_levels(
+    times: Sequence[datetime],
+    by_time: Mapping[datetime, Decimal] | None = None,
+    by_date: Mapping[date, Decimal] | None = None,
+) -> list[Decimal | None]:
+    """The benchmark close at each equity timestamp, or None where there is none."""
+    if by_time is not None:
+        return [by_time.get(t) for t in times]
+    if by_date is not None:
+        return [by_date.get(t.astimezone(UTC).date()) for t in times]
+    return [None] * len(times)
+
+
+def level_returns(times: Sequence[datetime], levels: Sequence[Decimal | None]) -> dict[datetime, float]:
+    """{timestamp ending period i: close_i / close_{i-1} - 1} for consecutive points that both have a close."""
+    out: dict[datetime, float] = {}
+    for i in range(1, len(times)):
+        prev, cur = levels[i - 1], levels[i]
+        if prev is not None and cur is not None and prev > 0:
+            out[times[i]] = float(_CTX.subtract(_CTX.divide(cur, prev), 1))
+    return out
+
+
+def scaled_to_equity(levels: Sequence[Decimal | None], equity: Sequence[Decimal]) -> list[Decimal | None]:
+    """Buy-and-hold value of the benchmark, starting with the strategy's equity at its first close."""
+    start = next((i for i, lv in enumerate(levels) if lv is not None and lv > 0), None)
+    if start is None:
+        return [None] * len(levels)
+    base, capital = levels[start], equity[start]
+    return [None if lv is None else _CTX.divide(_CTX.multiply(capital, lv), base) for lv in levels]

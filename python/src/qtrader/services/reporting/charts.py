@@ -1,0 +1,134 @@
+"""Plotly figure specs (plain dicts, rendered in the page by the inlined plotly.js) and the numbers behind them.
+
+Figures are built as JSON-ready dicts rather than through plotly's Python objects: cheaper, and the page is a
+pure function of the data. Long series are decimated (each bucket keeps its first, lowest, highest and last
+point, so peaks and troughs survive) and histograms are binned here, so the page stays small for any run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+
+#: Most points one line chart carries; a run with more bars is decimated for display only.
+MAX_POINTS = 4000
+
+_GREEN, _RED, _BLUE, _GREY = "#2ca02c", "#d62728", "#1f77b4", "#7f7f7f"
+
+
+def _num(x: Decimal | float | None) -> float | None:
+    """A float for the chart, 10 significant digits (display only: exports keep exact decimals)."""
+    if x is None:
+        return None
+    f = float(x)
+    return float(f"{f:.10g}") if math.isfinite(f) else None
+
+
+def time_labels(times: Sequence[datetime]) -> list[str]:
+    """UTC wall-clock text plotly reads as dates; the date alone when every timestamp is midnight."""
+    utc = [t.astimezone(UTC) for t in times]
+    if all(t.hour == t.minute == t.second == t.microsecond == 0 for t in utc):
+        return [t.strftime("%Y-%m-%d") for t in utc]
+    return [t.strftime("%Y-%m-%d %H:%M:%S") for t in utc]
+
+
+def decimate(values: Sequence[float | None], max_points: int = MAX_POINTS) -> list[int]:
+    """Indices to plot: all of them when few enough, else per bucket the first, min, max and last point."""
+    n = len(values)
+    if n <= max_points:
+        return list(range(n))
+    size = math.ceil(n / (max_points // 4))
+    keep: set[int] = set()
+    for start in range(0, n, size):
+        idx = range(start, min(start + size, n))
+        present = [i for i in idx if values[i] is not None]
+        keep.update((idx[0], idx[-1]))
+        if present:
+            keep.add(min(present, key=lambda i: values[i]))
+            keep.add(max(present, key=lambda i: values[i]))
+    return sorted(keep)
+
+
+def _layout(title: str, y_title: str, **extra: Any) -> dict[str, Any]:
+    layout = {
+        "title": {"text": title, "x": 0.01, "xanchor": "left"},
+        "height": 380,
+        "margin": {"l": 70, "r": 20, "t": 50, "b": 50},
+        "hovermode": "x unified",
+        "yaxis": {"title": {"text": y_title}, "automargin": True},
+        "legend": {"orientation": "h", "x": 0, "y": 1.12},
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#fafafa",
+    }
+    layout.update(extra)
+    return layout
+
+
+def equity_figure(
+    times: Sequence[datetime],
+    equity: Sequence[Decimal],
+    benchmark: Sequence[Decimal | None] | None,
+    benchmark_label: str | None,
+) -> dict[str, Any]:
+    """The equity curve, and the benchmark's buy-and-hold value from the same starting equity."""
+    eq = [_num(v) for v in equity]
+    idx = decimate(eq)
+    labels = time_labels([times[i] for i in idx])
+    data = [{
+        "type": "scatter", "mode": "lines", "name": "Strategy equity", "x": labels, "y": [eq[i] for i in idx],
+        "line": {"color": _BLUE, "width": 2},
+    }]
+    if benchmark is not None and any(v is not None for v in benchmark):
+        bench = [_num(v) for v in benchmark]
+        data.append({
+            "type": "scatter", "mode": "lines", "name": f"Benchmark: {benchmark_label} (buy and hold)",
+            "x": labels, "y": [bench[i] for i in idx], "connectgaps": True,
+            "line": {"color": _GREY, "width": 1.5, "dash": "dot"},
+        })
+    return {"data": data, "layout": _layout("Equity", "Equity", xaxis={"type": "date"})}
+
+
+def drawdown_figure(times: Sequence[datetime], drawdown: Sequence[Decimal]) -> dict[str, Any]:
+    """The underwater chart: drawdown from the running peak, in percent."""
+    dd = [_num(float(v) * 100) for v in drawdown]
+    idx = decimate(dd)
+    data = [{
+        "type": "scatter", "mode": "lines", "name": "Drawdown", "x": time_labels([times[i] for i in idx]),
+        "y": [dd[i] for i in idx], "fill": "tozeroy", "line": {"color": _RED, "width": 1},
+        "fillcolor": "rgba(214,39,40,0.3)",
+    }]
+    return {"data": data, "layout": _layout("Underwater (drawdown)", "Drawdown (%)", xaxis={"type": "date"},
+                                            showlegend=False)}
+
+
+def histogram_bins(values: Sequence[float], max_bins: int = 50) -> tuple[list[float], list[float], list[int]]:
+    """(bin centers, bin widths, counts); a single distinct value gets one narrow bin around it."""
+    arr = np.asarray(values, dtype=np.float64)
+    lo, hi = float(arr.min()), float(arr.max())
+    if lo == hi:
+        half = max(abs(lo) * 0.01, 1e-9)
+        return [lo], [2 * half], [len(arr)]
+    bins = int(min(max_bins, max(5, math.ceil(math.sqrt(len(arr))))))
+    counts, edges = np.histogram(arr, bins=bins, range=(lo, hi))
+    centers = [float((a + b) / 2) for a, b in itertools.pairwise(edges)]
+    widths = [float(b - a) for a, b in itertools.pairwise(edges)]
+    return centers, widths, [int(c) for c in counts]
+
+
+def histogram_figure(values: Sequence[float], title: str, x_title: str, y_title: str) -> dict[str, Any]:
+    """A bar per bin; bins left of zero red, right of zero green."""
+    centers, widths, counts = histogram_bins(values)
+    colors = [_RED if c < 0 else _GREEN for c in centers]
+    data = [{
+        "type": "bar", "name": title, "x": [_num(c) for c in centers], "y": counts,
+        "width": [_num(w) for w in widths], "marker": {"color": colors, "line": {"color": "#ffffff", "width": 0.5}},
+        "hovertemplate": "%{x}: %{y}<extra></extra>",
+    }]
+    return {"data": data, "layout": _layout(title, y_title, xaxis={"title": {"text": x_title}}, showlegend=False,
+                                            bargap=0, hovermode="closest")}

@@ -1,0 +1,99 @@
+"""The report's two tables, built from contract objects: equity rows (one per timestamp) and trade rows
+(one per closed lot). Every money figure stays a Decimal; derived figures are quantized explicitly."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_EVEN, Context, Decimal
+from typing import Any
+
+from qtrader.contracts.generated.models.portfolio.portfolio_state_v1 import ClosedLot, PortfolioState
+
+#: Derived decimals (drawdown, holding days) keep 12 fraction digits, the scale of the Parquet exports.
+SCALE = Decimal("1e-12")
+_CTX = Context(prec=60, rounding=ROUND_HALF_EVEN)
+_ZERO = Decimal(0)
+_DAY_US = Decimal(86_400_000_000)
+
+EQUITY_COLUMNS: tuple[str, ...] = (
+    "timestamp", "cash", "market_value", "equity", "gross_exposure", "leverage", "drawdown",
+)
+TRADE_COLUMNS: tuple[str, ...] = (
+    "symbol", "side", "quantity", "entry_time", "entry_price", "exit_time", "exit_price",
+    "gross_pnl", "commission", "net_pnl", "holding_days", "lot_id",
+)
+
+
+def quantize12(value: Decimal) -> Decimal:
+    """Round half-even to 12 fraction digits, then drop trailing zeros (plain text stays short)."""
+    q = value.quantize(SCALE, rounding=ROUND_HALF_EVEN, context=_CTX)
+    if q == _ZERO:
+        return _ZERO
+    return q.normalize(_CTX)
+
+
+class StatePoint:
+    """What the report keeps of one PortfolioState: the equity row's inputs and whether it holds a position."""
+
+    __slots__ = ("cash", "equity", "exposed", "gross_exposure", "leverage", "market_value", "timestamp")
+
+    def __init__(self, state: PortfolioState) -> None:
+        self.timestamp: datetime = state.occurred_at
+        self.cash: Decimal = state.cash
+        self.market_value: Decimal = state.market_value
+        self.equity: Decimal = state.equity
+        self.gross_exposure: Decimal = state.gross_exposure
+        self.leverage: Decimal = state.leverage
+        self.exposed: bool = any(p.quantity != _ZERO for p in state.positions)
+
+
+def equity_rows(points: Iterable[StatePoint]) -> list[dict[str, Any]]:
+    """One row per point (already one per timestamp, sorted), with the drawdown from the running peak.
+
+    drawdown = equity / max(equity so far) - 1, rounded half-even to 12 places; 0 while the peak is <= 0
+    (a drawdown from a non-positive peak has no meaning).
+    """
+    rows: list[dict[str, Any]] = []
+    peak: Decimal | None = None
+    for p in points:
+        if peak is None or p.equity > peak:
+            peak = p.equity
+        if peak > _ZERO and p.equity < peak:
+            drawdown = quantize12(_CTX.subtract(_CTX.divide(p.equity, peak), 1))
+        else:
+            drawdown = _ZERO
+        rows.append({
+            "timestamp": p.timestamp,
+            "cash": p.cash,
+            "market_value": p.market_value,
+            "equity": p.equity,
+            "gross_exposure": p.gross_exposure,
+            "leverage": p.leverage,
+            "drawdown": drawdown,
+        })
+    return rows
+
+
+def holding_days(opened: datetime, closed: datetime) -> Decimal:
+    """Calendar days between open and close, exact to the microsecond, rounded to 12 places."""
+    micros = (closed - opened) // timedelta(microseconds=1)
+    return quantize12(_CTX.divide(Decimal(micros), _DAY_US))
+
+
+def trade_row(lot: ClosedLot) -> dict[str, Any]:
+    """One round trip: side from the sign of the lot's quantity, quantity unsigned, net = realized P&L."""
+    return {
+        "symbol": lot.symbol,
+        "side": "LONG" if lot.quantity > _ZERO else "SHORT",
+        "quantity": _CTX.abs(lot.quantity),
+        "entry_time": lot.opened_at,
+        "entry_price": lot.open_price,
+        "exit_time": lot.closed_at,
+        "exit_price": lot.close_price,
+        "gross_pnl": lot.gross_pnl,
+        "commission": lot.commission,
+        "net_pnl": lot.realized_pnl,
+        "holding_days": holding_days(lot.opened_at, lot.closed_at),
+        "lot_id": lot.lot_id,
+    }
