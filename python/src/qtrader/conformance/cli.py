@@ -36,7 +36,7 @@ def _known_failing(path: Path | None) -> set[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     server = None
     target = args.target
     service = args.service

@@ -80,7 +80,7 @@ def _state(fields: dict[str, Any]) -> dict[str, Any]:
     return {"reason": "MARK_TO_MARKET", "base_currency": "USD", "cash": str(cash),
             "cash_balances": [{"currency": "USD", "amount": str(cash)}], "market_value": str(market_value),
             "equity": str(equity), "gross_exposure": str(gross), "net_exposure": str(market_value),
-            "leverage": str(leverage), "realized_pnl": "0", "unrealized_pnl": "0", "commissions": "0", "fees": "0",
+            "leverage": format(leverage, "f"), "realized_pnl": "0", "unrealized_pnl": "0", "commissions": "0", "fees": "0",
             "dividends": "0", "realized_fx_pnl": "0", "positions": rows, **fields}
 
 

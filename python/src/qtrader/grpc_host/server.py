@@ -34,9 +34,9 @@ def parse_config_text(text: str) -> dict[str, Any]:
 
 
 class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
-    def __init__(self, name: str, config: dict[str, Any] | None = None) -> None:
+    def __init__(self, name: str, config: dict[str, Any] | None = None, cls: type | None = None) -> None:
         self.name = name
-        self.cls = service_class(name)
+        self.cls = cls or service_class(name)
         self.service = self.cls(config if config is not None else default_config(name), run_id=make_run_id("default"))
         self._lock = threading.Lock()
 
@@ -69,11 +69,15 @@ class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
             yield result
 
 
-def start_server(name: str, port: int, config: dict[str, Any] | None = None, host: str = "127.0.0.1") -> tuple[grpc.Server, int]:
-    """Start serving in background threads; returns the server and the bound port (0 picks a free one)."""
+def start_server(name: str, port: int, config: dict[str, Any] | None = None, host: str = "127.0.0.1",
+                 cls: type | None = None) -> tuple[grpc.Server, int]:
+    """Start serving in background threads; returns the server and the bound port (0 picks a free one).
+
+    ``cls`` serves another implementation under the service's name (tests use it for deliberately broken ones).
+    """
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4),
                          options=[("grpc.max_receive_message_length", 64 << 20), ("grpc.max_send_message_length", 64 << 20)])
-    pipeline_pb2_grpc.add_PipelineServiceServicer_to_server(PipelineServicer(name, config), server)
+    pipeline_pb2_grpc.add_PipelineServiceServicer_to_server(PipelineServicer(name, config, cls), server)
     bound = server.add_insecure_port(f"{host}:{port}")
     if bound == 0:
         raise QTraderError(f"cannot listen on {host}:{port} (in use?)")

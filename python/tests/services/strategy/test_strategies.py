@@ -59,8 +59,26 @@ def test_buy_and_hold_buys_once_per_symbol():
 def test_symbols_filter_and_warmup():
     service = StrategyService({"strategies": [{"id": "bh", "name": "BuyAndHold", "symbols": ["B"]}], "warmup_bars": 1})
     assert service.handle(bar(0, "10", symbol="A")) == []
-    assert service.handle(bar(0, "10", symbol="B")) == []  # warm-up bar of B: suppressed
-    assert service.signals_suppressed == 1
+    assert service.handle(bar(0, "10", symbol="B")) == []  # warm-up bar of B: BuyAndHold waits
+    (signal,) = service.handle(bar(1, "11", symbol="B"))  # first bar after warm-up: buys
+    assert signal.price == Decimal(11)
+
+
+def test_a_cross_during_warmup_opens_nothing():
+    service = StrategyService({"strategies": [{"id": "s", "name": "SMACrossover", "params": {"fast": 1, "slow": 2}}],
+                               "warmup_bars": 3})
+    # closes 10, 9, 11, 12, 8: bar 1 sets the side (9 < 9.5), bar 2 crosses up (11 > 10) during warm-up:
+    # suppressed and no position assumed, so bar 4's cross down (8 < 10) closes nothing
+    out = [s for i, c in enumerate(["10", "9", "11", "12", "8"]) for s in service.handle(bar(i, c))]
+    assert out == []
+
+
+def test_user_signals_during_warmup_are_suppressed_and_counted(tmp_path: Path):
+    (tmp_path / "eager.py").write_text("class Eager:\n    def on_bar(self, bar, ctx):\n        ctx.emit_signal('OPEN_LONG')\n")
+    service = StrategyService({"strategies": [{"id": "e", "name": "eager.py:Eager"}], "warmup_bars": 2,
+                               "base_dir": str(tmp_path)})
+    outputs = [service.handle(bar(i, "10")) for i in range(3)]
+    assert [len(o) for o in outputs] == [0, 0, 1] and service.signals_suppressed == 2
 
 
 def test_signal_fields_and_ids_are_derived():

@@ -71,7 +71,7 @@ class ManagerService(Service):
             self._peak = state.equity
         self._positions = {p.symbol: p.quantity for p in state.positions}
         for p in state.positions:
-            self._prices.setdefault(p.symbol, p.market_price)
+            self._prices[p.symbol] = p.market_price
 
     def on_order_update(self, update) -> None:
         if update.order_id in self._exits and update.status in _TERMINAL:
@@ -137,10 +137,13 @@ class ManagerService(Service):
         if price <= 0:
             reasons.append(("BAD_PRICE", f"signal price must be > 0 to size an order, got {price}"))
             return reasons, None, _ZERO
-        quantity = self._quantity(signal, price)
+        missing = self._missing_prices(signal)
+        if missing:
+            reasons.append(("MISSING_PRICE", missing))
+        quantity, source = self._quantity(signal, price)
         if quantity <= 0:
-            reasons.append(("SIZE_ZERO", f"the sizing policy ({self.policy.sizing.method}) gives 0 {symbol} at {price} "
-                                         f"with equity {self._state.equity}"))
+            reasons.append(("SIZE_ZERO", f"{source} gives 0 {symbol} at {price} with equity {self._state.equity} "
+                                         f"(lot size {self.policy.sizing.lot_size})"))
             return reasons, None, _ZERO
         side = Side.BUY if long else Side.SELL
         view = PortfolioView(equity=self._state.equity, cash=self._state.cash, positions=self._positions,
@@ -150,16 +153,31 @@ class ManagerService(Service):
             reasons.append((_REASON_CODES.get(message.split(":", 1)[0], "LIMIT"), message))
         return reasons, side, quantity
 
-    def _quantity(self, signal, price: Decimal) -> Decimal:
+    def _quantity(self, signal, price: Decimal) -> tuple[Decimal, str]:
+        """The quantity, rounded down to whole lots, and what decided it (for the SIZE_ZERO message)."""
+        lot = self.policy.sizing.lot_size
         if signal.target_quantity is not None and self.policy.honor_target_quantity:
-            return signal.target_quantity
+            lots = _CONTEXT.divide_int(signal.target_quantity, lot)
+            return _CONTEXT.multiply(lots, lot), f"the signal's target_quantity {signal.target_quantity}"
         if signal.target_weight is not None and self.policy.honor_target_quantity:
-            lot = self.policy.sizing.lot_size
             budget = _CONTEXT.multiply(self._state.equity, signal.target_weight)
             lots = _CONTEXT.divide_int(budget, _CONTEXT.multiply(price, lot))
-            return _CONTEXT.multiply(max(lots, _ZERO), lot)
+            return _CONTEXT.multiply(max(lots, _ZERO), lot), f"the signal's target_weight {signal.target_weight}"
         vol = self._vol.get(signal.symbol)
-        return size(self.policy.sizing, self._state.equity, price, vol.value if vol else None)
+        quantity = size(self.policy.sizing, self._state.equity, price, vol.value if vol else None)
+        return quantity, f"the sizing policy ({self.policy.sizing.method})"
+
+    @staticmethod
+    def _missing_prices(signal) -> str:
+        """A signal that asks for a priced entry type must give its price (policy defaults use the signal price)."""
+        entry = signal.entry_type
+        if entry is None:
+            return ""
+        needs = {"LIMIT": ["limit_price"], "STOP": ["stop_price"], "STOP_LIMIT": ["stop_price", "limit_price"]}
+        absent = [name for name in needs.get(OrderType(entry).value, []) if getattr(signal, name) is None]
+        if OrderType(entry) is OrderType.TRAILING_STOP:
+            return "entry_type TRAILING_STOP is not supported for entries (use it for exits)"
+        return f"entry_type {OrderType(entry).value} needs {' and '.join(absent)}" if absent else ""
 
     def _prices_for_view(self) -> dict[str, Decimal]:
         return {s: self._prices[s] for s, q in self._positions.items() if q != 0 and s in self._prices}
@@ -177,8 +195,12 @@ class ManagerService(Service):
         )
         if signal.limit_price is not None:
             fields["limit_price"] = signal.limit_price
+        elif order_type in (OrderType.LIMIT, OrderType.STOP_LIMIT):
+            fields["limit_price"] = signal.price  # the policy's default priced type: at the decision price
         if signal.stop_price is not None:
             fields["stop_price"] = signal.stop_price
+        elif order_type in (OrderType.STOP, OrderType.STOP_LIMIT):
+            fields["stop_price"] = signal.price
         if signal.lot_ids:
             fields["lot_ids"] = list(signal.lot_ids)
         opening = intention in (Intention.OPEN_LONG, Intention.OPEN_SHORT)

@@ -1,4 +1,4 @@
-"""Buy on the first bar of each symbol and hold to the end: the baseline every strategy is compared with."""
+"""Buy on the first bar of each symbol (after warm-up) and hold to the end: the baseline to compare with."""
 
 from __future__ import annotations
 
@@ -10,6 +10,6 @@ class BuyAndHold:
         self._bought: set[str] = set()
 
     def on_bar(self, bar, ctx: StrategyContext) -> None:
-        if bar.symbol not in self._bought:
+        if bar.symbol not in self._bought and not ctx.warming_up:
             self._bought.add(bar.symbol)
             ctx.emit_signal("OPEN_LONG")

@@ -48,8 +48,8 @@ class SMACrossover:
         if sign == 0:
             return
         previous, state.side = state.side, sign
-        if previous == 0 or previous == sign:
-            return
+        if previous == 0 or previous == sign or ctx.warming_up:
+            return  # warm-up bars track the side but open nothing, so no position is assumed that was never sent
         if sign > 0:
             if state.position < 0:
                 ctx.emit_signal("CLOSE_SHORT")
