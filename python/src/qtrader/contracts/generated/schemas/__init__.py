@@ -1,0 +1,1 @@
+# Generated: bundled copy of contracts/schemas. DO NOT EDIT.

@@ -1,0 +1,108 @@
+"""The ``portfolio`` config section: cash, currencies, lot methods, financing rates, day count, money precision.
+
+Every key is optional. Decimal keys accept strings, ints, Decimals and YAML numbers; a YAML float is read through
+its shortest decimal spelling (``0.05`` stays ``0.05``, never its binary approximation).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, field_validator, model_validator
+
+from qtrader.services.base import ServiceConfig
+
+CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+SymbolName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/^=-]{0,63}$")]
+LotMethod = Literal["FIFO", "LIFO", "HIFO"]
+DayCount = Literal["ACT/365", "ACT/360"]
+
+#: Days in the year of each day-count convention (ACT: actual calendar days elapsed).
+DAY_COUNT_BASIS = {"ACT/365": 365, "ACT/360": 360}
+
+
+def _config_decimal(value: Any) -> Decimal:
+    if isinstance(value, bool):
+        raise ValueError(f"expected a decimal number, got {value!r}")
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))  # the shortest spelling: what the YAML file says
+    elif isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            raise ValueError(f"expected a decimal number like '0.05', got {value!r}") from None
+    else:
+        raise ValueError(f"expected a decimal number, got {type(value).__name__} {value!r}")
+    if not number.is_finite():
+        raise ValueError(f"must be finite, got {value!r}")
+    if number.as_tuple().exponent < -12:
+        raise ValueError(f"at most 12 fraction digits, got {value!r}")
+    return number
+
+
+ConfigDecimal = Annotated[Decimal, BeforeValidator(_config_decimal)]
+
+
+class InstrumentConfig(ServiceConfig):
+    """What the portfolio must know about one instrument: its quote currency."""
+
+    currency: CurrencyCode
+
+
+class PortfolioConfig(ServiceConfig):
+    initial_cash: ConfigDecimal = Decimal(100000)
+    base_currency: CurrencyCode = "USD"
+    lot_method_long: LotMethod = "FIFO"
+    lot_method_short: LotMethod = "LIFO"
+    instruments: dict[SymbolName, InstrumentConfig] = Field(default_factory=dict)
+    fx_symbols: dict[CurrencyCode, SymbolName] = Field(default_factory=dict)
+    borrow_rate: ConfigDecimal = Decimal(0)
+    margin_rate: ConfigDecimal = Decimal(0)
+    cash_rate: ConfigDecimal = Decimal(0)
+    day_count: DayCount = "ACT/365"
+    money_decimals: Annotated[int, Field(strict=True, ge=0, le=12)] = 2
+
+    @field_validator("initial_cash")
+    @classmethod
+    def _non_negative_cash(cls, value: Decimal) -> Decimal:
+        if value < 0:
+            raise ValueError(f"must be >= 0, got {value}")
+        return value
+
+    @field_validator("borrow_rate", "margin_rate", "cash_rate")
+    @classmethod
+    def _non_negative_rate(cls, value: Decimal) -> Decimal:
+        if value < 0:
+            raise ValueError(f"an annual rate must be >= 0 (0.05 is 5%), got {value}")
+        return value
+
+    @model_validator(mode="after")
+    def _fx_symbols_are_distinct(self) -> "PortfolioConfig":
+        if self.base_currency in self.fx_symbols:
+            raise ValueError(f"fx_symbols.{self.base_currency}: the base currency has no FX rate to look up")
+        symbols = sorted(self.fx_symbols.values())
+        for a, b in zip(symbols, symbols[1:]):
+            if a == b:
+                raise ValueError(f"fx_symbols: {a} gives the rate of two currencies")
+        self.fx_symbol_map()
+        return self
+
+    def fx_symbol_map(self) -> dict[str, str]:
+        """FX bar symbol -> the currency whose base-currency rate it gives (instrument currencies + fx_symbols)."""
+        currencies = {i.currency for i in self.instruments.values()} | set(self.fx_symbols)
+        currencies.discard(self.base_currency)
+        mapping: dict[str, str] = {}
+        for currency in sorted(currencies):
+            symbol = self.fx_symbols.get(currency, currency + self.base_currency)
+            if symbol in mapping:
+                raise ValueError(f"fx_symbols: {symbol} would give the rate of both {mapping[symbol]} and {currency}")
+            mapping[symbol] = currency
+        clash = sorted(set(mapping) & set(self.instruments))
+        if clash:
+            raise ValueError(f"{clash[0]} is both an FX rate series and an instrument; rename one in the config")
+        return mapping
