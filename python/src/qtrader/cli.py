@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Sequence
 
 from rich.console import Console
+from rich.markup import escape
 
 from qtrader.errors import QTraderError
 
@@ -97,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except QTraderError as exc:
         if args.debug:
             raise
-        Console(stderr=True).print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+        Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
         return 2
     except KeyboardInterrupt:
         return 130
