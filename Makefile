@@ -5,7 +5,7 @@ PY ?= $(VENV)/bin/python
 SETUP ?= setup
 STAMP := $(VENV)/.installed-$(shell cksum < python/pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup codegen codegen-check test test-python demo bench lint clean
+.PHONY: setup codegen codegen-check test test-python test-go demo bench lint clean
 
 setup: $(STAMP)
 
@@ -21,10 +21,18 @@ codegen: $(SETUP)
 codegen-check: $(SETUP)
 	$(PY) codegen/check.py
 
-test: $(SETUP) codegen-check test-python
+test: $(SETUP) codegen-check test-go test-python
 
 test-python: $(SETUP)
 	$(PY) -m pytest python/tests -n 2 -p no:cacheprovider
+
+# The Go execution service (go/): vet, unit tests, then the execution conformance suite over gRPC.
+test-go: $(SETUP)
+	@if ! command -v go >/dev/null 2>&1; then \
+		echo "go not found: skipping the Go execution service build, unit tests and conformance run"; \
+	else \
+		set -e; cd go && go vet ./... && go test ./... && cd .. && QTRADER=$(VENV)/bin/qtrader go/run_conformance.sh; \
+	fi
 
 demo: $(SETUP)
 	$(VENV)/bin/qtrader run python/examples/sma_crossover_goog.yaml

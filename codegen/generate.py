@@ -16,6 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import gen_arrow  # noqa: E402
+import gen_go  # noqa: E402
 import gen_index  # noqa: E402
 import gen_proto  # noqa: E402
 import gen_pydantic  # noqa: E402
@@ -68,6 +69,8 @@ def generate(root: Path) -> None:
     write(out / "arrow_schemas.py", gen_arrow.render(schemas))
     write(root / PROTO_FILE, gen_proto.render(schemas))
     compile_proto(root)
+    if not gen_go.generate(root):  # go/gen is left as committed
+        print(gen_go.NO_GO)
 
 
 def main() -> None:

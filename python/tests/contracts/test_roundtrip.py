@@ -72,3 +72,21 @@ def test_first_difference_names_the_field():
     assert first_difference({"t": "2024-01-02T00:00:00+01:00"}, {"t": "2024-01-01T23:00:00Z"}) is None
     assert first_difference({"a": [{"p": "1"}]}, {"a": [{"p": "2"}]}) == "a[0].p: expected '1', got '2'"
     assert "missing" in first_difference({"a": "1"}, {})
+
+
+@pytest.mark.parametrize("event_type", list(EVENTS))
+@settings(max_examples=60, deadline=None)
+@given(data=__import__("hypothesis").strategies.data())
+def test_fast_event_log_json_equals_pydantic(event_type: str, data):
+    from qtrader.contracts.jsonl import dumps
+
+    model = parse_event(data.draw(event_instances(event_type)))
+    assert dumps(model).decode() == model.model_dump_json(exclude_none=True)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_fast_event_log_json_equals_pydantic_on_examples(path: Path):
+    from qtrader.contracts.jsonl import dumps
+
+    model = parse_event(json.loads(path.read_text()))
+    assert dumps(model).decode() == model.model_dump_json(exclude_none=True)

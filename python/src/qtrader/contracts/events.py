@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from qtrader.contracts.base import ContractModel
+from qtrader.contracts.jsonl import dumps
 
 E = TypeVar("E", bound=ContractModel)
 
@@ -20,4 +21,4 @@ def build(cls: type[E], **fields: Any) -> E:
 
 def to_json_line(event: ContractModel) -> str:
     """One line of the event log: the contract's JSON, no nulls, fields in schema order."""
-    return event.model_dump_json(exclude_none=True)
+    return dumps(event).decode()

@@ -20,9 +20,14 @@ _MAX_INTEGER_DIGITS = 26
 
 
 def decimal_to_str(value: Decimal) -> str:
-    """Plain notation, never an exponent: Decimal('1E+3') -> '1000', Decimal('-0') -> '0'."""
-    text = format(value, "f")
-    if text.startswith("-") and value == 0:
+    """Plain notation, never an exponent: Decimal('1E+3') -> '1000', Decimal('-0') -> '0'.
+
+    ``str`` is tried first (it is plain for every usual price or amount and much faster than ``format``).
+    """
+    text = str(value)
+    if "E" in text:
+        text = format(value, "f")
+    if text[0] == "-" and not value:
         text = text[1:]
     return text
 

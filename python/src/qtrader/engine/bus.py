@@ -20,20 +20,31 @@ class EventBus:
     def __init__(self) -> None:
         self._subscribers: dict[str, list[Handler]] = {}
         self._observers: list[Observer] = []
+        self._typed_observers: dict[str, list[Observer]] = {}
         self.published = 0
 
     def subscribe(self, event_type: str, handler: Handler) -> None:
         self._subscribers.setdefault(event_type, []).append(handler)
 
-    def observe(self, observer: Observer) -> None:
-        """See every event (recorder, reporting); observers emit nothing."""
-        self._observers.append(observer)
+    def observe(self, observer: Observer, event_types: Iterable[str] | None = None) -> None:
+        """See every event (the recorder) or only some types (reporting); observers emit nothing.
+
+        All observers of an event see it before any subscriber, in the order they were added.
+        """
+        if event_types is None:
+            self._observers.append(observer)
+            for observers in self._typed_observers.values():
+                observers.append(observer)
+        else:
+            for event_type in event_types:
+                self._typed_observers.setdefault(event_type, list(self._observers)).append(observer)
 
     def publish(self, event: ContractModel) -> None:
         self.published += 1
-        for observer in self._observers:
+        event_type = event.event_type
+        for observer in self._typed_observers.get(event_type) or self._observers:
             observer(event)
-        for handler in self._subscribers.get(event.event_type, ()):
+        for handler in self._subscribers.get(event_type, ()):
             outputs = handler(event)
             if outputs:
                 for output in outputs:

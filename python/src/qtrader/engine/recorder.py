@@ -10,16 +10,17 @@ from pathlib import Path
 from typing import IO
 
 from qtrader.contracts.base import ContractModel
+from qtrader.contracts.jsonl import dumps
 
 
 class EventRecorder:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._file: IO[str] | None = path.open("w", encoding="utf-8", newline="\n", buffering=1 << 20)
+        self._file: IO[bytes] | None = path.open("wb", buffering=1 << 20)
         self.count = 0
 
     def __call__(self, event: ContractModel) -> None:
-        self._file.write(event.model_dump_json(exclude_none=True) + "\n")
+        self._file.write(dumps(event) + b"\n")
         self.count += 1
 
     def close(self) -> None:

@@ -50,7 +50,9 @@ class RemoteServiceProxy:
             raise RemoteServiceError(f"remote {name} service at {self.address} is not reachable "
                                      f"(waited {remote.connect_timeout_seconds}s): is it running?") from None
         self._stub = pipeline_pb2_grpc.PipelineServiceStub(self._channel)
-        info = self._call("Describe", pipeline_pb2.DescribeRequest())
+        config_text = json.dumps(remote.config if remote.config is not None else config, default=_json_default)
+        self._call("Reset", pipeline_pb2.ResetRequest(config=config_text, run_id=run_id))
+        info = self._call("Describe", pipeline_pb2.DescribeRequest())  # after Reset: the config may change it
         unknown = sorted((set(info.consumes) | set(info.emits)) - set(EVENTS))
         if unknown:
             raise RemoteServiceError(f"remote {name} service at {self.address}: Describe names unknown event types {unknown}")
@@ -58,8 +60,6 @@ class RemoteServiceProxy:
         self.consumes = tuple(info.consumes)
         self.emits = frozenset(info.emits)
         self.batchable = bool(self.consumes) and set(self.consumes) <= DATA_EVENTS
-        config_text = json.dumps(remote.config if remote.config is not None else config, default=_json_default)
-        self._call("Reset", pipeline_pb2.ResetRequest(config=config_text, run_id=run_id))
         self._requests: queue.Queue = queue.Queue()
         self._replies: queue.Queue = queue.Queue()
         self._cached: dict[str, list[ContractModel]] = {}

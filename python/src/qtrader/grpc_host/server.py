@@ -41,8 +41,9 @@ class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
         self._lock = threading.Lock()
 
     def Describe(self, request: pipeline_pb2.DescribeRequest, context: grpc.ServicerContext) -> pipeline_pb2.ServiceInfo:
-        return pipeline_pb2.ServiceInfo(name=self.cls.name, version=__version__, consumes=list(self.cls.consumes),
-                                        emits=list(self.cls.emits), language="python")
+        service = self.service
+        return pipeline_pb2.ServiceInfo(name=service.name, version=__version__, consumes=list(service.consumes),
+                                        emits=list(service.emits), language="python")
 
     def Reset(self, request: pipeline_pb2.ResetRequest, context: grpc.ServicerContext) -> pipeline_pb2.ResetReply:
         with self._lock:

@@ -33,6 +33,14 @@ def _snake(name: str) -> str:
     return "".join(f"_{ch.lower()}" if ch.isupper() and i else ch.lower() for i, ch in enumerate(name))
 
 
+_HANDLER_NAMES: dict[str, str] = {}
+
+
+def _handler_name(event_type: str) -> str:
+    name = _HANDLER_NAMES[event_type] = "on_" + _snake(event_type)
+    return name
+
+
 class ServiceConfig(BaseModel):
     """Base of every service's config: unknown keys are an error, never ignored."""
 
@@ -60,10 +68,9 @@ class Service:
     emits: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, config: Mapping[str, Any] | None = None, *, run_id: str = DEFAULT_RUN_ID) -> None:
-        self._handlers = {event_type: getattr(self, "on_" + _snake(event_type)) for event_type in self.consumes}
         self._cause: ContractModel | None = None
         self._out: list[ContractModel] = []
-        self._id_counters: dict[str, int] = {}
+        self._id_counters: dict[str, int] | None = None
         self.reset(config, run_id)
 
     def reset(self, config: Mapping[str, Any] | None, run_id: str) -> None:
@@ -74,12 +81,14 @@ class Service:
 
     def handle(self, event: ContractModel) -> list[ContractModel]:
         """Process one input event; return the events emitted in response, in order."""
-        handler = self._handlers.get(event.event_type)
-        if handler is None:
+        event_type = event.event_type
+        if event_type not in self.consumes:  # an instance may consume fewer types than its class (config)
             return []
-        self._cause, self._out, self._id_counters = event, [], {}
+        handler = getattr(self, _HANDLER_NAMES.get(event_type) or _handler_name(event_type))
+        self._cause = event
+        self._out = out = []
+        self._id_counters = None
         handler(event)
-        out, self._out, self._cause = self._out, [], None
         return out
 
     # -- emitting -----------------------------------------------------------------------------------------------
@@ -87,21 +96,23 @@ class Service:
     def emit(self, cls: type[E], **fields: Any) -> E:
         """Emit an event caused by the input being handled; envelope fields are derived, not passed."""
         cause = self._cause
-        event = cls.trusted(
-            event_id=uuid5(cause.event_id, f"{self.name}/{len(self._out)}"),
-            occurred_at=cause.occurred_at,
-            source_service=self.name,
-            correlation_id=cause.correlation_id,
-            causation_id=cause.event_id,
-            **fields,
-        )
-        self._out.append(event)
+        out = self._out
+        fields["event_id"] = uuid5(cause.event_id, f"{self.name}/{len(out)}")
+        fields["occurred_at"] = cause.occurred_at
+        fields["source_service"] = self.name
+        fields["correlation_id"] = cause.correlation_id
+        fields["causation_id"] = cause.event_id
+        event = cls.trusted_from(fields)
+        out.append(event)
         return event
 
     def new_id(self, kind: str) -> str:
         """The next id of a kind (order, fill, ...) for the input being handled."""
-        k = self._id_counters.get(kind, 0)
-        self._id_counters[kind] = k + 1
+        counters = self._id_counters
+        if counters is None:
+            counters = self._id_counters = {}
+        k = counters.get(kind, 0)
+        counters[kind] = k + 1
         return uuid5(self._cause.event_id, f"{self.name}/{kind}/{k}")
 
     @property

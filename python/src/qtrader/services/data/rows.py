@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 from zoneinfo import ZoneInfo
 
 import pyarrow as pa
@@ -29,8 +29,9 @@ FIELDS = ("timestamp", "open", "high", "low", "close", "volume")
 _NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 
 
-@dataclass(frozen=True, slots=True)
-class BarRow:
+class BarRow(NamedTuple):
+    """One good row (a plain tuple: it is made for every bar)."""
+
     timestamp: datetime
     open: Decimal
     high: Decimal
@@ -154,15 +155,9 @@ def iter_rows(path: Path, fmt: str, columns: dict[str, str], timezone_name: str)
         for row in zip(*columns):
             index += 1
             item = _check_row(row, index, path, fmt, first_line, label, zone, previous)
-            if isinstance(item, BarRow):
-                previous = item.timestamp
+            if not isinstance(item, BadRow):
+                previous = item[0]
             yield item
-
-
-def _fraction_digits(column: pa.ChunkedArray) -> int:
-    dot = pc.find_substring(column, ".")
-    digits = pc.if_else(pc.greater_equal(dot, 0), pc.subtract(pc.subtract(pc.utf8_length(column), dot), 1), 0)
-    return pc.max(digits).as_py() or 0
 
 
 def _fast_rows(table: pa.Table, timezone_name: str) -> Iterator[BarRow] | None:
@@ -179,18 +174,15 @@ def _fast_rows(table: pa.Table, timezone_name: str) -> Iterator[BarRow] | None:
             return None
         stamps = pc.cast(table.column(0), pa.timestamp("us"))
         texts = table.columns[1:]
-        scales = [_fraction_digits(column) for column in texts]
-        if max(scales) > MAX_FRACTION_DIGITS:
-            return None
-        price_type = pa.decimal128(38, max(scales[:4]))
-        o, h, low, c = (pc.cast(column, price_type) for column in texts[:4])
-        v = pc.cast(texts[4], pa.decimal128(38, scales[4]))
+        # decimal128(38, 12) holds exactly what the contracts allow; anything else fails the cast
+        price_type = pa.decimal128(38, MAX_FRACTION_DIGITS)
+        o, h, low, c, v = (pc.cast(column, price_type) for column in texts)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
         return None
     zero = pa.scalar(0, price_type)
     broken = (
         pc.any(pc.less(low, zero)).as_py()
-        or pc.any(pc.less(v, pa.scalar(0, v.type))).as_py()
+        or pc.any(pc.less(v, zero)).as_py()
         or pc.any(pc.less(h, low)).as_py()
         or pc.any(pc.or_(pc.less(o, low), pc.greater(o, h))).as_py()
         or pc.any(pc.or_(pc.less(c, low), pc.greater(c, h))).as_py()
@@ -212,7 +204,7 @@ def _emit_fast(micros: pa.ChunkedArray, texts: list[pa.ChunkedArray]) -> Iterato
         stamps = micros.slice(start, size).to_pylist()
         o, h, low, c, v = (column.slice(start, size).to_pylist() for column in texts)
         for i, us in enumerate(stamps):
-            yield BarRow(epoch + delta(microseconds=us), dec(o[i]), dec(h[i]), dec(low[i]), dec(c[i]), dec(v[i]))
+            yield (epoch + delta(microseconds=us), dec(o[i]), dec(h[i]), dec(low[i]), dec(c[i]), dec(v[i]))
 
 
 def _check_row(row: tuple, index: int, path: Path, fmt: str, first_line: int, label: str, zone: tzinfo,

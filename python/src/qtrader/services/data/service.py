@@ -111,34 +111,43 @@ class DataService:
     # -- bars -------------------------------------------------------------------------------------------------
 
     def _rows(self, source: SourceConfig) -> Iterator[BarRow]:
+        """Good rows of one source, inside [start, end] plus the warm-up rows before start; bad rows raise or
+        are skipped and counted."""
         path = self._path(source.path)
         rows = iter_rows(path, detect_format(path, source.format), source.columns, source.timezone)
         start = _midnight(self.config.start) if self.config.start else None
         end = _midnight(self.config.end) if self.config.end else None
         warmup: list[BarRow] = []
-        for row in rows:
-            self.stats.rows_read += 1
-            if isinstance(row, BadRow):
-                if self.config.on_bad_row == "error":
-                    raise DataError(f"{row} (set data.on_bad_row: skip to skip and count bad rows)")
-                self.stats.skipped[row.kind] += 1
-                self.stats.skipped_rows.append(str(row))
-                continue
-            if end is not None and row.timestamp > end:
-                continue
-            if start is not None and row.timestamp < start:
-                if self.config.warmup_bars:
-                    warmup.append(row)
-                    del warmup[: -self.config.warmup_bars]
-                continue
-            if warmup:
-                yield from warmup
-                warmup = []
-            yield row
+        read = 0
+        try:
+            for row in rows:
+                read += 1
+                if type(row) is BadRow:
+                    self._bad(row)
+                    continue
+                if end is not None and row[0] > end:
+                    continue
+                if start is not None and row[0] < start:
+                    if self.config.warmup_bars:
+                        warmup.append(row)
+                        del warmup[: -self.config.warmup_bars]
+                    continue
+                if warmup:
+                    yield from warmup
+                    warmup = []
+                yield row
+        finally:
+            self.stats.rows_read += read
+
+    def _bad(self, row: BadRow) -> None:
+        if self.config.on_bad_row == "error":
+            raise DataError(f"{row} (set data.on_bad_row: skip to skip and count bad rows)")
+        self.stats.skipped[row.kind] += 1
+        self.stats.skipped_rows.append(str(row))
 
     def _bar_stream(self, index: int, source: SourceConfig) -> Iterator[tuple]:
         for row in self._rows(source):
-            yield (row.timestamp, 1, index, row, source)
+            yield (row[0], 1, index, row, source)
 
     def _action_stream(self) -> Iterator[tuple]:
         actions = []
@@ -150,26 +159,51 @@ class DataService:
 
     def events(self) -> Iterator[ContractModel]:
         """The merged stream: PriceBar and CorporateAction events in time order."""
-        streams = [self._bar_stream(i, s) for i, s in enumerate(self.config.sources)]
+        sources = self.config.sources
+        if len(sources) == 1 and not self.config.corporate_actions:
+            yield from self._single_source_events(sources[0])
+            return
+        streams = [self._bar_stream(i, s) for i, s in enumerate(sources)]
         if self.config.corporate_actions:
             streams.append(self._action_stream())
-        merged = streams[0] if len(streams) == 1 else heapq.merge(*streams, key=_merge_key)
-        run_id = self.run_id
-        construct = PriceBar.trusted
-        for timestamp, kind, _index, item, source in merged:
+        for timestamp, kind, _index, item, source in heapq.merge(*streams, key=_merge_key):
             if kind == 0:
                 self.stats.actions_published += 1
                 yield self._action_event(timestamp, item.fields)
-                continue
-            self.stats.bars_published += 1
-            fields = dict(
-                event_id=self._next_id(), occurred_at=timestamp, source_service=NAME, correlation_id=run_id,
-                symbol=source.symbol, timeframe=source.timeframe, open=item.open, high=item.high, low=item.low,
-                close=item.close, volume=item.volume, adjusted=source.adjusted,
-            )
-            if source.currency:
-                fields["currency"] = source.currency
-            yield construct(**fields)
+            else:
+                self.stats.bars_published += 1
+                yield self._bar_event(item, source)
+
+    def _bar_event(self, row: BarRow, source: SourceConfig) -> PriceBar:
+        timestamp, open_, high, low, close, volume = row
+        fields = {
+            "event_id": self._next_id(), "occurred_at": timestamp, "source_service": NAME,
+            "correlation_id": self.run_id, "symbol": source.symbol, "timeframe": source.timeframe, "open": open_,
+            "high": high, "low": low, "close": close, "volume": volume, "adjusted": source.adjusted,
+        }
+        if source.currency:
+            fields["currency"] = source.currency
+        return PriceBar.trusted_from(fields)
+
+    def _single_source_events(self, source: SourceConfig) -> Iterator[PriceBar]:
+        """The common case without a merge, kept lean: it runs once per bar."""
+        run_id, symbol, timeframe, adjusted = self.run_id, source.symbol, source.timeframe, source.adjusted
+        construct, prefix = PriceBar.trusted_from, "data/"
+        sequence = self._sequence
+        try:
+            for timestamp, open_, high, low, close, volume in self._rows(source):
+                sequence += 1
+                fields = {
+                    "event_id": uuid5(run_id, prefix + str(sequence)), "occurred_at": timestamp,
+                    "source_service": NAME, "correlation_id": run_id, "symbol": symbol, "timeframe": timeframe,
+                    "open": open_, "high": high, "low": low, "close": close, "volume": volume, "adjusted": adjusted,
+                }
+                if source.currency:
+                    fields["currency"] = source.currency
+                yield construct(fields)
+        finally:
+            self.stats.bars_published += sequence - self._sequence
+            self._sequence = sequence
 
     def _action_event(self, timestamp: datetime, fields: dict) -> CorporateAction:
         values = dict(fields)

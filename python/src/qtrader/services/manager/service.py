@@ -46,6 +46,9 @@ class ManagerService(Service):
         super().reset(config, run_id)
         settings = parse_config(ManagerConfig, config, "manager")
         self.policy: Policy = load_policy(settings.policy, Path(settings.base_dir))
+        # Bars matter only to volatility sizing; otherwise the PortfolioState's marks are all the manager needs.
+        needs_bars = self.policy.sizing.method == "volatility_target"
+        self.consumes = type(self).consumes if needs_bars else tuple(t for t in type(self).consumes if t != "PriceBar")
         self._state = None
         self._peak = _ZERO
         self._positions: dict[str, Decimal] = {}

@@ -137,7 +137,7 @@ class PortfolioService(Service):
 
     def handle(self, event: ContractModel) -> list[ContractModel]:
         """Process one input under the exact decimal context (any silent rounding would raise)."""
-        if event.event_type not in self._handlers:
+        if event.event_type not in self.consumes:
             return []
         with localcontext(EXACT):
             out = super().handle(event)

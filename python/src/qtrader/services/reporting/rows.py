@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Context, Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from qtrader.contracts.generated.models.portfolio.portfolio_state_v1 import ClosedLot, PortfolioState
 
@@ -33,19 +33,26 @@ def quantize12(value: Decimal) -> Decimal:
     return q.normalize(_CTX)
 
 
-class StatePoint:
-    """What the report keeps of one PortfolioState: the equity row's inputs and whether it holds a position."""
+class StatePoint(NamedTuple):
+    """What the report keeps of one PortfolioState: the equity row's inputs and whether it holds a position.
 
-    __slots__ = ("cash", "equity", "exposed", "gross_exposure", "leverage", "market_value", "timestamp")
+    A plain tuple: one is kept per timestamp of the run (a million on a long run), so it must be small.
+    """
 
-    def __init__(self, state: PortfolioState) -> None:
-        self.timestamp: datetime = state.occurred_at
-        self.cash: Decimal = state.cash
-        self.market_value: Decimal = state.market_value
-        self.equity: Decimal = state.equity
-        self.gross_exposure: Decimal = state.gross_exposure
-        self.leverage: Decimal = state.leverage
-        self.exposed: bool = any(p.quantity != _ZERO for p in state.positions)
+    timestamp: datetime
+    cash: Decimal
+    market_value: Decimal
+    equity: Decimal
+    gross_exposure: Decimal
+    leverage: Decimal
+    exposed: bool
+
+    @classmethod
+    def of(cls, state: PortfolioState) -> "StatePoint":
+        positions = state.positions
+        exposed = bool(positions) and any(p.quantity != _ZERO for p in positions)
+        return cls(state.occurred_at, state.cash, state.market_value, state.equity, state.gross_exposure,
+                   state.leverage, exposed)
 
 
 def equity_rows(points: Iterable[StatePoint]) -> list[dict[str, Any]]:

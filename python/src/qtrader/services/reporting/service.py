@@ -61,7 +61,7 @@ class ReportingService:
 
     def reset(self) -> None:
         """Forget the run (the config and a benchmark file stay)."""
-        self._points: dict[datetime, StatePoint] = {}
+        self._points: list[StatePoint] = []  # one per timestamp, in arrival order
         self._last_time: datetime | None = None
         self._sorted = True
         self._trades: list[dict[str, Any]] = []
@@ -86,11 +86,15 @@ class ReportingService:
 
     def _on_portfolio_state(self, state: Any) -> None:
         t = state.occurred_at
-        if self._last_time is None or t > self._last_time:
+        point = StatePoint.of(state)
+        last = self._last_time
+        if last is not None and t == last:
+            self._points[-1] = point  # the last state at a timestamp wins
+        else:
+            if last is not None and t < last:
+                self._sorted = False  # out of time order: sorted (last state per timestamp) when rows are asked
             self._last_time = t
-        elif t < self._last_time:
-            self._sorted = False  # out of time order: sort once when the rows are asked for
-        self._points[t] = StatePoint(state)  # the last state at a timestamp wins
+            self._points.append(point)
         self._rows_cache = None
         for lot in state.closed_lots or ():
             self._trades.append(trade_row(lot))
@@ -118,13 +122,18 @@ class ReportingService:
 
     # -- results ----------------------------------------------------------------------------------------------
 
+    def _ordered_points(self) -> list[StatePoint]:
+        if self._sorted:
+            return self._points
+        latest: dict[datetime, StatePoint] = {}
+        for point in self._points:
+            latest[point.timestamp] = point
+        return sorted(latest.values(), key=lambda p: p.timestamp)
+
     def equity_rows(self) -> list[dict[str, Any]]:
         """One row per timestamp (the last PortfolioState there), in time order, columns EQUITY_COLUMNS."""
         if self._rows_cache is None:
-            points = self._points.values()
-            if not self._sorted:
-                points = sorted(points, key=lambda p: p.timestamp)
-            self._rows_cache = equity_rows(points)
+            self._rows_cache = equity_rows(self._ordered_points())
         return self._rows_cache
 
     def trade_rows(self) -> list[dict[str, Any]]:
@@ -133,10 +142,7 @@ class ReportingService:
 
     def exposure(self) -> list[bool]:
         """Per equity timestamp: True when the state there held any non-zero position."""
-        points = self._points.values()
-        if not self._sorted:
-            points = sorted(points, key=lambda p: p.timestamp)
-        return [p.exposed for p in points]
+        return [p.exposed for p in self._ordered_points()]
 
     @property
     def traded_notional(self) -> Decimal:
