@@ -106,13 +106,13 @@ def play(config: dict, ops: list[tuple], *, exact: bool, start: list[tuple] = ()
     return svc, played, outputs, snapshot
 
 
-@settings(max_examples=700, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(config=CONFIGS, ops=operations(USD_SYMBOLS, fx=False))
 def test_invariants_single_currency(config, ops):
     play(config, ops, exact=True, start=[("bar", "AAA", Decimal(10))])
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(config=CONFIGS, ops=operations(USD_SYMBOLS + ("SAP",), fx=True))
 def test_invariants_with_a_foreign_currency(config, ops):
     config = dict(config, instruments={"SAP": {"currency": "EUR"}})
