@@ -7,9 +7,9 @@ service said it emits. Any fault stops the run with a RemoteServiceError naming 
 the problem.
 
 Batching: a service that consumes only data events (bars, corporate actions) cannot be affected by anything the
-other services emit between two bars of one timestamp, so all of that timestamp's inputs travel in one frame
-(``prefetch``) and the batches are handed out as the bus reaches each input. Other services stay strictly
-one input per frame, which keeps a remote run exactly as deterministic as a local one.
+other services emit, so the engine sends it the data stream ahead, many inputs a frame (``prefetch``), and the
+batches are handed out as the bus reaches each input. Other services stay strictly one input per frame, which
+keeps a remote run exactly as deterministic as a local one.
 """
 
 from __future__ import annotations

@@ -1,16 +1,22 @@
-"""The ``portfolio`` config section: cash, currencies, lot methods, financing rates, day count, money precision.
+"""The ``portfolio`` config section: cash, currencies, lot methods, financing rates, day count, money precision,
+and an optional ``snapshot`` to start from.
 
 Every key is optional. Decimal keys accept strings, ints, Decimals and YAML numbers; a YAML float is read through
-its shortest decimal spelling (``0.05`` stays ``0.05``, never its binary approximation).
+its shortest decimal spelling (``0.05`` stays ``0.05``, never its binary approximation). ``snapshot`` is a
+PortfolioSnapshot as JSON (``service.snapshot().to_dict()``), checked against its contract here so that a bad one
+is a ConfigError naming the field; a config can then resume a run (conformance cases do) without a restore call.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
+from qtrader.contracts.validation import contract_errors
 from qtrader.services.base import ServiceConfig
 
 CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
@@ -48,6 +54,40 @@ def _config_decimal(value: Any) -> Decimal:
 ConfigDecimal = Annotated[Decimal, BeforeValidator(_config_decimal)]
 
 
+def _json_value(value: Any) -> Any:
+    """A YAML-loaded value as the JSON the contract expects: YAML reads unquoted dates and times as objects."""
+    if isinstance(value, datetime):
+        value = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _json_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_value(v) for v in value]
+    return value
+
+
+def _snapshot_json(value: Any) -> Any:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise PydanticCustomError("snapshot", "expected a PortfolioSnapshot as a JSON object "
+                                              "(service.snapshot().to_dict()), got {kind}",
+                                  {"kind": type(value).__name__})
+    value = _json_value(value)
+    if value.get("event_type") != "PortfolioSnapshot":
+        raise PydanticCustomError("snapshot", "event_type must be PortfolioSnapshot, got {got}; paste the output "
+                                              "of service.snapshot().to_dict()", {"got": repr(value.get("event_type"))})
+    for field, message in contract_errors(value):
+        # the first problem, named by its field path inside the snapshot
+        raise PydanticCustomError("snapshot", "field {field}: {message}", {"field": field, "message": message})
+    return value
+
+
+SnapshotJson = Annotated[dict[str, Any] | None, BeforeValidator(_snapshot_json)]
+
+
 class InstrumentConfig(ServiceConfig):
     """What the portfolio must know about one instrument: its quote currency."""
 
@@ -66,6 +106,7 @@ class PortfolioConfig(ServiceConfig):
     cash_rate: ConfigDecimal = Decimal(0)
     day_count: DayCount = "ACT/365"
     money_decimals: Annotated[int, Field(strict=True, ge=0, le=12)] = 2
+    snapshot: SnapshotJson = None  # a PortfolioSnapshot (JSON) to start from instead of an empty portfolio
 
     @field_validator("initial_cash")
     @classmethod

@@ -89,7 +89,7 @@ class PortfolioService(Service):
     def reset(self, config: Mapping[str, Any] | None, run_id: str) -> None:
         super().reset(config, run_id)
         cfg = parse_config(PortfolioConfig, config, "portfolio")
-        self._raw_config = dict(config or {})
+        self._raw_config = {k: v for k, v in (config or {}).items() if k != "snapshot"}  # restore() resets with it
         self.config = cfg
         self._base = cfg.base_currency
         self._q = quantum(cfg.money_decimals)
@@ -132,6 +132,19 @@ class PortfolioService(Service):
         with localcontext(EXACT):
             self._refresh_cash()
             self._refresh_totals()
+        if cfg.snapshot is not None:
+            self._start_from(cfg.snapshot)
+
+    def _start_from(self, data: dict[str, Any]) -> None:
+        """Config key ``snapshot`` (already checked against the contract): continue from it, as restore() would."""
+        snapshot = PortfolioSnapshot.model_validate(data)
+        self._check_fits(snapshot, "portfolio.snapshot", "set portfolio.base_currency and portfolio.initial_cash "
+                                                         "to the snapshot's")
+        try:
+            with localcontext(EXACT):
+                self._load(snapshot)
+        except ContractError as exc:
+            raise ConfigError(f"portfolio.snapshot: {exc}") from None
 
     # -- public API -----------------------------------------------------------------------------------------
 
@@ -664,14 +677,16 @@ class PortfolioService(Service):
             snapshot = parse_event(dict(snapshot), "portfolio restore")
         if not isinstance(snapshot, PortfolioSnapshot):
             raise ContractError(f"restore expects a PortfolioSnapshot, got {type(snapshot).__name__}")
-        if snapshot.base_currency != self._base or snapshot.initial_cash != self.config.initial_cash:
-            raise ConfigError(
-                f"snapshot {snapshot.event_id} was taken with base_currency {snapshot.base_currency} and initial_cash "
-                f"{snapshot.initial_cash}; this portfolio has {self._base} and {self.config.initial_cash}. "
-                f"Restore into a portfolio built with the snapshot's config")
+        self._check_fits(snapshot, "snapshot", "restore into a portfolio built with the snapshot's config")
         self.reset(self._raw_config, self.run_id)
         with localcontext(EXACT):
             self._load(snapshot)
+
+    def _check_fits(self, snapshot: PortfolioSnapshot, where: str, advice: str) -> None:
+        if snapshot.base_currency != self._base or snapshot.initial_cash != self.config.initial_cash:
+            raise ConfigError(
+                f"{where} {snapshot.event_id} was taken with base_currency {snapshot.base_currency} and initial_cash "
+                f"{snapshot.initial_cash}; this portfolio has {self._base} and {self.config.initial_cash}: {advice}")
 
     def _load(self, s: PortfolioSnapshot) -> None:
         self._ledger = Ledger.replay(s.ledger)
