@@ -8,6 +8,7 @@ event as it is published.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import shutil
 from dataclasses import dataclass, field
@@ -118,6 +119,10 @@ class BacktestEngine:
             bus.observe(recorder)
         bars = 0
         batching = [s for s in self.services.values() if getattr(s, "batchable", False)]
+        # Events hold no reference cycles; collecting the young generation every 700 allocations (the default)
+        # costs about a tenth of a run's time for nothing. Restored after the run.
+        thresholds = gc.get_threshold()
+        gc.set_threshold(50_000, 20, 100)
         try:
             publish = bus.publish
             for group in self._groups(batching):
@@ -129,6 +134,7 @@ class BacktestEngine:
                     if progress is not None and bars % 1000 == 0:
                         progress(bars)
         finally:
+            gc.set_threshold(*thresholds)
             if recorder:
                 recorder.close()
             for service in self.services.values():
