@@ -14,9 +14,10 @@ language can reproduce them exactly (conformance/README.md states the same rules
 from __future__ import annotations
 
 
-from typing import Any, ClassVar, Mapping, TypeVar
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, ClassVar, Mapping, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
 from qtrader.contracts.base import ContractModel
 from qtrader.contracts.ids import run_id as make_run_id
@@ -39,6 +40,32 @@ _HANDLER_NAMES: dict[str, str] = {}
 def _handler_name(event_type: str) -> str:
     name = _HANDLER_NAMES[event_type] = "on_" + _snake(event_type)
     return name
+
+
+def config_decimal(value: Any) -> Decimal:
+    """A decimal in a config: a YAML number is read by its shortest spelling (0.005 is exactly 0.005)."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a decimal number, got {value!r}")
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))  # the shortest spelling: what the YAML file says
+    elif isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except InvalidOperation:
+            raise ValueError(f"expected a decimal number like '0.5', got {value!r}") from None
+    else:
+        raise ValueError(f"expected a decimal number, got {type(value).__name__} {value!r}")
+    if not number.is_finite():
+        raise ValueError(f"must be finite, got {value!r}")
+    return number
+
+
+#: A config decimal (Pydantic field type).
+ConfigDecimal = Annotated[Decimal, BeforeValidator(config_decimal)]
 
 
 class ServiceConfig(BaseModel):

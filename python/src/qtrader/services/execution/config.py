@@ -8,38 +8,16 @@ does not use are an error, so a typo never silently changes nothing.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, model_validator
+from pydantic import Field, model_validator
 
-from qtrader.services.base import ServiceConfig
+from qtrader.services.base import ConfigDecimal, ServiceConfig
 
 MAX_BPS = Decimal(10000)
 
 
-def _config_decimal(value: Any) -> Decimal:
-    if isinstance(value, bool):
-        raise ValueError(f"expected a decimal number, got {value!r}")  # noqa: TRY004 - pydantic wants ValueError
-    if isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(repr(value))  # the shortest spelling: what the YAML file says
-    elif isinstance(value, str):
-        try:
-            number = Decimal(value.strip())
-        except InvalidOperation:
-            raise ValueError(f"expected a decimal number like '0.5', got {value!r}") from None
-    else:
-        raise ValueError(f"expected a decimal number, got {type(value).__name__} {value!r}")  # noqa: TRY004
-    if not number.is_finite():
-        raise ValueError(f"must be finite, got {value!r}")
-    return number
-
-
-ConfigDecimal = Annotated[Decimal, BeforeValidator(_config_decimal)]
 Places = Annotated[int, Field(strict=True, ge=0, le=12)]
 
 

@@ -10,13 +10,14 @@ is a ConfigError naming the field; a config can then resume a run (conformance c
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from qtrader.contracts.validation import contract_errors
+from qtrader.services.base import ConfigDecimal as BaseConfigDecimal
 from qtrader.services.base import ServiceConfig
 
 CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
@@ -28,30 +29,13 @@ DayCount = Literal["ACT/365", "ACT/360"]
 DAY_COUNT_BASIS = {"ACT/365": 365, "ACT/360": 360}
 
 
-def _config_decimal(value: Any) -> Decimal:
-    if isinstance(value, bool):
-        raise ValueError(f"expected a decimal number, got {value!r}")
-    if isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(repr(value))  # the shortest spelling: what the YAML file says
-    elif isinstance(value, str):
-        try:
-            number = Decimal(value.strip())
-        except InvalidOperation:
-            raise ValueError(f"expected a decimal number like '0.05', got {value!r}") from None
-    else:
-        raise ValueError(f"expected a decimal number, got {type(value).__name__} {value!r}")
-    if not number.is_finite():
-        raise ValueError(f"must be finite, got {value!r}")
+def _at_most_12_places(number: Decimal) -> Decimal:
     if number.as_tuple().exponent < -12:
-        raise ValueError(f"at most 12 fraction digits, got {value!r}")
+        raise ValueError(f"at most 12 fraction digits, got {number}")
     return number
 
 
-ConfigDecimal = Annotated[Decimal, BeforeValidator(_config_decimal)]
+ConfigDecimal = Annotated[BaseConfigDecimal, AfterValidator(_at_most_12_places)]
 
 
 def _json_value(value: Any) -> Any:
