@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import queue
 import threading
+import time
 from typing import Any, Iterable, Iterator
 
 import grpc
@@ -61,11 +62,15 @@ class RemoteServiceProxy:
         self.emits = frozenset(info.emits)
         self.batchable = bool(self.consumes) and set(self.consumes) <= DATA_EVENTS
         self._requests: queue.Queue = queue.Queue()
-        self._replies: queue.Queue = queue.Queue()
         self._cached: dict[str, list[ContractModel]] = {}
         self._stream = self._stub.Process(self._request_iterator())
-        self._reader = threading.Thread(target=self._read, name=f"remote-{name}", daemon=True)
-        self._reader.start()
+        # Replies are read in the calling thread (no hand-off per round trip); a watchdog cancels the stream
+        # when a reply is later than the deadline.
+        self._waiting_since: float | None = None
+        self._timed_out = False
+        self._closed = threading.Event()
+        self._watchdog = threading.Thread(target=self._watch, name=f"remote-{name}-deadline", daemon=True)
+        self._watchdog.start()
         self.frames = 0
 
     # -- plumbing ---------------------------------------------------------------------------------------------
@@ -84,13 +89,28 @@ class RemoteServiceProxy:
                 return
             yield frame
 
-    def _read(self) -> None:
+    def _watch(self) -> None:
+        tick = min(self.deadline / 4, 0.25)
+        while not self._closed.wait(tick):
+            since = self._waiting_since
+            if since is not None and time.monotonic() - since > self.deadline:
+                self._timed_out = True
+                self._stream.cancel()
+                return
+
+    def _next_reply(self) -> pipeline_pb2.FrameResult:
+        self._waiting_since = time.monotonic()
         try:
-            for reply in self._stream:
-                self._replies.put(reply)
-            self._replies.put(RemoteServiceError("the stream ended (the service closed it or died)"))
+            return next(self._stream)
+        except StopIteration:
+            raise RemoteServiceError("the stream ended (the service closed it or died)") from None
         except grpc.RpcError as exc:
-            self._replies.put(RemoteServiceError(f"{exc.code().name}: {exc.details()}"))
+            if self._timed_out:
+                raise RemoteServiceError(f"no answer within the deadline of {self.deadline}s "
+                                         "(services.<name>.deadline_seconds)") from None
+            raise RemoteServiceError(f"{exc.code().name}: {exc.details()}") from None
+        finally:
+            self._waiting_since = None
 
     def _exchange(self, inputs: list[ContractModel]) -> list[pipeline_pb2.Batch]:
         first = inputs[0]
@@ -98,12 +118,9 @@ class RemoteServiceProxy:
         self._requests.put(pipeline_pb2.Frame(events=[to_envelope(e) for e in inputs]))
         self.frames += 1
         try:
-            reply = self._replies.get(timeout=self.deadline)
-        except queue.Empty:
-            raise RemoteServiceError(f"{where}: no answer within the deadline of {self.deadline}s "
-                                     "(services.<name>.deadline_seconds)") from None
-        if isinstance(reply, RemoteServiceError):
-            raise RemoteServiceError(f"{where}: {reply}")
+            reply = self._next_reply()
+        except RemoteServiceError as exc:
+            raise RemoteServiceError(f"{where}: {exc}") from None
         if len(reply.batches) != len(inputs):
             raise RemoteServiceError(f"{where}: sent {len(inputs)} input(s), got {len(reply.batches)} batch(es)")
         for event, batch in zip(inputs, reply.batches):
@@ -146,5 +163,6 @@ class RemoteServiceProxy:
         return self._decode(event, batch)
 
     def close(self) -> None:
+        self._closed.set()
         self._requests.put(_CLOSE)
         self._channel.close()
