@@ -63,8 +63,12 @@ def _local_service(name: str, config: RunConfig, base_dir: Path, run_id: str) ->
 def service_config(name: str, config: RunConfig, base_dir: Path) -> dict[str, Any]:
     """The config a service receives (locally, or in a remote service's Reset)."""
     if name == "strategy":
-        return {"strategies": config.strategies, "warmup_bars": config.data.get("warmup_bars", 0),
-                "base_dir": str(base_dir)}
+        strategy = {"strategies": config.strategies, "warmup_bars": config.data.get("warmup_bars", 0),
+                    "base_dir": str(base_dir)}
+        start = config.data.get("start")
+        if start is not None:  # bars before the start are the warm-up (as many as the data has, up to warmup_bars)
+            strategy["trade_from"] = f"{start}T00:00:00Z"
+        return strategy
     if name == "manager":
         return {"base_dir": str(base_dir), **config.manager}
     return dict(getattr(config, name))

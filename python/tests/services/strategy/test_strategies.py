@@ -116,3 +116,11 @@ def test_user_strategy_from_a_file(tmp_path: Path):
 def test_bad_strategy_config(entry, message):
     with pytest.raises(ConfigError, match=message):
         StrategyService({"strategies": [entry]})
+
+
+def test_trade_from_marks_the_bars_before_the_start_as_warmup():
+    service = StrategyService({"strategies": [{"id": "bh", "name": "BuyAndHold"}], "warmup_bars": 5,
+                               "trade_from": "2024-01-03T00:00:00Z"})
+    # bars on 01-01 and 01-02 are before the start (only two, fewer than warmup_bars): the 01-03 bar trades
+    outputs = [service.handle(bar(i, "10")) for i in range(3)]
+    assert [len(o) for o in outputs] == [0, 0, 1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Mapping
@@ -30,6 +31,7 @@ class StrategyEntry(ServiceConfig):
 class StrategyServiceConfig(ServiceConfig):
     strategies: list[StrategyEntry] = Field(min_length=1)
     warmup_bars: int = Field(0, ge=0)
+    trade_from: datetime | None = None
     base_dir: str = "."
 
 
@@ -51,8 +53,9 @@ def _to_decimal(name: str, value: Any) -> Decimal:
 
 
 class StrategyService(Service):
-    """Each strategy sees the bars of its symbols in order; the first ``warmup_bars`` bars of each symbol only
-    warm up its indicators (signals emitted then are suppressed and counted)."""
+    """Each strategy sees the bars of its symbols in order. Warm-up bars only feed its indicators (signals emitted
+    then are suppressed and counted): the bars before ``trade_from`` when it is set (the run's data.start), else
+    the first ``warmup_bars`` bars of each symbol."""
 
     name = "strategy"
     consumes = ("PriceBar",)
@@ -79,6 +82,8 @@ class StrategyService(Service):
 
     def on_price_bar(self, bar) -> None:
         warmup = self.config.warmup_bars
+        trade_from = self.config.trade_from
+        before_start = trade_from is not None and bar.occurred_at < trade_from
         for hosted in self._hosted:
             if hosted.symbols is not None and bar.symbol not in hosted.symbols:
                 continue
@@ -86,7 +91,7 @@ class StrategyService(Service):
             hosted.bars_seen[bar.symbol] = seen
             ctx = hosted.ctx
             ctx._bar = bar
-            ctx.warming_up = seen <= warmup
+            ctx.warming_up = before_start if trade_from is not None else seen <= warmup
             hosted.strategy.on_bar(bar, ctx)
 
     def _signal(self, strategy_id: str, symbol: str, intention: str, price: Any, confidence: Any,
