@@ -55,13 +55,16 @@ class SMA:
 
     def update(self, x: Decimal) -> Decimal | None:
         """Add one value (dropping the oldest once full) and return the mean, or None while warming up."""
-        check_input(x, "x")
-        if len(self._window) == self._period:
-            self._total = exact_sub(self._total, self._window.popleft())
-        self._window.append(x)
-        self._total = exact_add(self._total, x)
-        if len(self._window) == self._period:
-            self._value = INDICATOR_CONTEXT.divide(self._total, self._period)
+        if type(x) is not Decimal or not x.is_finite():
+            check_input(x, "x")  # raises with the reason
+        window, period = self._window, self._period
+        total = self._total
+        if len(window) == period:
+            total = exact_sub(total, window.popleft())
+        window.append(x)
+        self._total = total = exact_add(total, x)
+        if len(window) == period:
+            self._value = INDICATOR_CONTEXT.divide(total, period)
         return self._value
 
 
