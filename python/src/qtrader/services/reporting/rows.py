@@ -55,13 +55,32 @@ class StatePoint(NamedTuple):
                    state.leverage, exposed)
 
 
-def equity_rows(points: Iterable[StatePoint]) -> list[dict[str, Any]]:
+class EquityRow(NamedTuple):
+    """One row of equity.csv. A tuple (a run can have a million of them) that also reads like a mapping by
+    column name, ``row["equity"]``, as the other rows do."""
+
+    timestamp: datetime
+    cash: Decimal
+    market_value: Decimal
+    equity: Decimal
+    gross_exposure: Decimal
+    leverage: Decimal
+    drawdown: Decimal
+
+    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+        return getattr(self, key) if isinstance(key, str) else tuple.__getitem__(self, key)
+
+    def keys(self) -> tuple[str, ...]:
+        return self._fields
+
+
+def equity_rows(points: Iterable[StatePoint]) -> list[EquityRow]:
     """One row per point (already one per timestamp, sorted), with the drawdown from the running peak.
 
     drawdown = equity / max(equity so far) - 1, rounded half-even to 12 places; 0 while the peak is <= 0
     (a drawdown from a non-positive peak has no meaning).
     """
-    rows: list[dict[str, Any]] = []
+    rows: list[EquityRow] = []
     peak: Decimal | None = None
     for p in points:
         if peak is None or p.equity > peak:
@@ -70,15 +89,7 @@ def equity_rows(points: Iterable[StatePoint]) -> list[dict[str, Any]]:
             drawdown = quantize12(_CTX.subtract(_CTX.divide(p.equity, peak), 1))
         else:
             drawdown = _ZERO
-        rows.append({
-            "timestamp": p.timestamp,
-            "cash": p.cash,
-            "market_value": p.market_value,
-            "equity": p.equity,
-            "gross_exposure": p.gross_exposure,
-            "leverage": p.leverage,
-            "drawdown": drawdown,
-        })
+        rows.append(EquityRow(p.timestamp, p.cash, p.market_value, p.equity, p.gross_exposure, p.leverage, drawdown))
     return rows
 
 
