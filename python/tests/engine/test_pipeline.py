@@ -160,3 +160,12 @@ def test_cli_run_prints_the_summary(tmp_path: Path, capsys):
         assert label in out
     assert (tmp_path / "out/report.html").exists()
     shutil.rmtree(tmp_path / "out")
+
+
+def test_a_folder_that_is_not_a_run_folder_is_never_overwritten(tmp_path: Path):
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.tex").write_text("years of work")
+    with pytest.raises(ConfigError, match="not a QTrader run folder"):
+        BacktestEngine.from_yaml(EXAMPLE, output_dir=precious).run()
+    assert (precious / "thesis.tex").read_text() == "years of work"

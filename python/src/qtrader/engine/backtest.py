@@ -21,6 +21,7 @@ from qtrader.contracts.ids import run_id as make_run_id
 from qtrader.engine.bus import EventBus
 from qtrader.engine.config import RunConfig, load_run_config
 from qtrader.engine.recorder import EventRecorder
+from qtrader.errors import ConfigError
 from qtrader.services.base import Service
 from qtrader.services.data import DataService
 from qtrader.services.data.service import DataStats
@@ -109,6 +110,9 @@ class BacktestEngine:
         """Replay the data; ``progress`` (if given) is called with the number of bars done, every 1000 bars."""
         run_dir = self.run_dir
         if run_dir.exists():
+            if any(run_dir.iterdir()) and not (run_dir / "config.yaml").exists():
+                raise ConfigError(f"run folder {run_dir} exists and is not a QTrader run folder (no config.yaml): "
+                                  "refusing to overwrite it; choose another run.output_dir or --output")
             shutil.rmtree(run_dir)
         run_dir.mkdir(parents=True)
         (run_dir / "config.yaml").write_text(yaml.safe_dump(self.raw_config, sort_keys=False), encoding="utf-8")
@@ -155,7 +159,6 @@ class BacktestEngine:
             final_state=getattr(portfolio, "get_state", lambda: None)(),
             signals_suppressed=getattr(strategy, "signals_suppressed", 0),
         )
-
 
     def _groups(self, batching: list) -> Iterator[list]:
         """Data events one at a time, or in chunks when a remote service can take them ahead.
