@@ -44,16 +44,35 @@ def _nested_fields(cls: type[BaseModel]) -> tuple[str, ...]:
     return nested
 
 
-def _fields(model: BaseModel) -> dict[str, Any]:
+#: Serialized nested models (positions, lots, cash balances) by identity. A portfolio state repeats the unchanged
+#: positions of the previous one as the same objects, so with many symbols most of a state is already written.
+#: Entries keep their model alive (so an id is never reused while cached); the cache is dropped when it is full.
+_FRAGMENTS: dict[int, tuple[BaseModel, orjson.Fragment]] = {}
+_FRAGMENTS_MAX = 10_000
+
+
+def _fragment(model: BaseModel) -> orjson.Fragment:
+    cached = _FRAGMENTS.get(id(model))
+    if cached is not None and cached[0] is model:
+        return cached[1]
+    fragment = orjson.Fragment(orjson.dumps(_fields(model), default=_default, option=_OPTIONS))
+    if len(_FRAGMENTS) >= _FRAGMENTS_MAX:
+        _FRAGMENTS.clear()
+    _FRAGMENTS[id(model)] = (model, fragment)
+    return fragment
+
+
+def _fields(model: BaseModel, nested: Any = None) -> dict[str, Any]:
     out = {name: (_plain(value) if type(value) is Decimal else value)
            for name, value in model.__dict__.items() if value is not None}
+    write = nested or _fields
     for name in _nested_fields(type(model)):
         value = out.get(name)
         if value is not None:
-            out[name] = [_fields(item) for item in value] if type(value) is list else _fields(value)
+            out[name] = [write(item) for item in value] if type(value) is list else write(value)
     return out
 
 
 def dumps(event: BaseModel) -> bytes:
     """One event as compact JSON bytes (no trailing newline)."""
-    return orjson.dumps(_fields(event), default=_default, option=_OPTIONS)
+    return orjson.dumps(_fields(event, _fragment), default=_default, option=_OPTIONS)
