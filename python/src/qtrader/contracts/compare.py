@@ -11,7 +11,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Iterable
 
-_DECIMAL = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+from qtrader.contracts.scalars import PLAIN_DECIMAL_RE
+
 _TIMESTAMP = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[+-][0-9]{2}:[0-9]{2})$")
 
 
@@ -19,7 +20,7 @@ def _scalar_equal(a: Any, b: Any) -> bool:
     if isinstance(a, str) and isinstance(b, str):
         if a == b:
             return True
-        if _DECIMAL.match(a) and _DECIMAL.match(b):
+        if PLAIN_DECIMAL_RE.match(a) and PLAIN_DECIMAL_RE.match(b):
             return Decimal(a) == Decimal(b)
         if _TIMESTAMP.match(a) and _TIMESTAMP.match(b):
             return datetime.fromisoformat(a.replace("Z", "+00:00")) == datetime.fromisoformat(b.replace("Z", "+00:00"))

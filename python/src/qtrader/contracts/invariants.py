@@ -13,19 +13,19 @@ validator, the fast jsonschema-rs validator and the generated Pydantic models al
 from __future__ import annotations
 
 import operator
-import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Iterator, Mapping
 
-_DECIMAL = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+from qtrader.contracts.scalars import PLAIN_DECIMAL_RE
+
 _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq,
         "!=": operator.ne}
 
 
 def _comparable(value: Any) -> Any:
     if isinstance(value, str):
-        if _DECIMAL.match(value):
+        if PLAIN_DECIMAL_RE.match(value):
             return Decimal(value)
         try:
             return datetime.fromisoformat(value.replace("Z", "+00:00")) if "T" in value else date.fromisoformat(value)

@@ -14,6 +14,8 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
+#: Any decimal written in plain notation, whatever its length (to tell decimal strings from other strings).
+PLAIN_DECIMAL_RE = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 _DECIMAL_RE = re.compile(r"^-?(0|[1-9][0-9]{0,25})(\.[0-9]{1,12})?$")
 _MAX_FRACTION_DIGITS = 12
 _MAX_INTEGER_DIGITS = 26
