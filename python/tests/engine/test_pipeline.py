@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from qtrader.cli import main as cli_main
-from qtrader.contracts.validation import contract_errors
+from qtrader.contracts.validation import contract_errors, parse_event
 from qtrader.engine.backtest import BacktestEngine
 from qtrader.errors import ConfigError
 
@@ -100,6 +100,30 @@ def test_event_log_is_valid_and_the_invariant_holds_after_every_state(example_ru
                     assert sum(Decimal(lot["quantity"]) for lot in position["lots"]) == Decimal(position["quantity"])
     assert types["PriceBar"] == 2148 and states >= 2148
     assert types["Signal"] == types["Order"] and types["Fill"] >= types["Order"] - 1
+
+
+def _keys_in_model_order(obj: dict, model, where: str) -> None:
+    fields = list(type(model).model_fields)
+    assert list(obj) == [f for f in fields if f in obj], f"{where}: keys {list(obj)} are not in the order {fields}"
+    for key, value in obj.items():
+        if isinstance(value, dict):
+            _keys_in_model_order(value, getattr(model, key), f"{where}.{key}")
+        elif isinstance(value, list):
+            for i, (item, sub) in enumerate(zip(value, getattr(model, key))):
+                if isinstance(item, dict):
+                    _keys_in_model_order(item, sub, f"{where}.{key}[{i}]")
+
+
+def test_event_log_keys_follow_the_contract_order(example_run: Path):
+    """The hot paths build events from complete field dicts; the serialized key order must stay the model's
+    (the schema's), which other languages reproduce."""
+    seen = set()
+    with (example_run / "events.jsonl").open() as handle:
+        for number, line in enumerate(handle, 1):
+            obj = json.loads(line)
+            _keys_in_model_order(obj, parse_event(obj), f"events.jsonl:{number}")
+            seen.add(obj["event_type"])
+    assert {"PriceBar", "PortfolioState", "Signal", "Order", "OrderUpdate", "Fill"} <= seen
 
 
 def test_same_config_gives_a_byte_identical_event_log(example_run: Path, tmp_path: Path):

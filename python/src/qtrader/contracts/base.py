@@ -10,6 +10,7 @@ from qtrader.contracts.invariants import violations
 
 _RULES: dict[type, list[dict]] = {}
 _DEFAULTS: dict[type, dict[str, Any]] = {}
+_ALL_FIELDS: dict[type, set[str]] = {}
 
 
 class ContractModel(BaseModel):
@@ -61,18 +62,41 @@ class ContractModel(BaseModel):
     @classmethod
     def trusted_from(cls, values: dict[str, Any]) -> Any:
         """``trusted`` from a dict of field values (the dict is not kept)."""
+        data = cls._template().copy()
+        data.update(values)
+        return cls._adopt(data, set(values))
+
+    @classmethod
+    def trusted_complete(cls, values: dict[str, Any]) -> Any:
+        """``trusted`` from a dict that holds every field in the model's order, which the instance takes over.
+
+        The hot paths keep such a dict (a copy of ``defaults()`` with values assigned) and pass a fresh copy per
+        event. Field order matters: it is the serialized order. Every field counts as set (the models are frozen,
+        so the one set shared by a class's instances is never changed in place).
+        """
+        return cls._adopt(values, _ALL_FIELDS.get(cls) or _ALL_FIELDS.setdefault(cls, set(cls.model_fields)))
+
+    @classmethod
+    def defaults(cls) -> dict[str, Any]:
+        """Every field in order, with its default (None where required): the base of a complete field dict."""
+        return cls._template().copy()
+
+    @classmethod
+    def _template(cls) -> dict[str, Any]:
         template = _DEFAULTS.get(cls)
         if template is None:
             template = _DEFAULTS[cls] = {
                 name: (None if info.is_required() else info.get_default(call_default_factory=True))
                 for name, info in cls.model_fields.items()
             }
-        data = template.copy()
-        data.update(values)
+        return template
+
+    @classmethod
+    def _adopt(cls, data: dict[str, Any], fields_set: set[str]) -> Any:
         instance = cls.__new__(cls)
         _set = object.__setattr__
         _set(instance, "__dict__", data)
-        _set(instance, "__pydantic_fields_set__", set(values))
+        _set(instance, "__pydantic_fields_set__", fields_set)
         _set(instance, "__pydantic_extra__", None)
         _set(instance, "__pydantic_private__", None)
         return instance

@@ -16,9 +16,20 @@ QTRADER_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "qtrader")
 _VARIANT = {f"{n:x}": f"{(n & 0x3) | 0x8:x}" for n in range(16)}
 
 
+#: namespace string -> its 16 bytes. Most ids are made from the id of the event being handled, several times in a
+#: row (one per output), and from the run id; the cache is simply emptied when it grows large.
+_NAMESPACE_BYTES: dict[str, bytes] = {}
+_CACHE_LIMIT = 4096
+
+
 def uuid5(namespace: str, name: str) -> str:
     """uuid5(UUID(namespace), name) as a lowercase string, fast."""
-    digest = sha1(bytes.fromhex(namespace.replace("-", "")) + name.encode()).hexdigest()
+    key = _NAMESPACE_BYTES.get(namespace)
+    if key is None:
+        if len(_NAMESPACE_BYTES) >= _CACHE_LIMIT:
+            _NAMESPACE_BYTES.clear()
+        key = _NAMESPACE_BYTES[namespace] = bytes.fromhex(namespace.replace("-", ""))
+    digest = sha1(key + name.encode()).hexdigest()
     return (f"{digest[:8]}-{digest[8:12]}-5{digest[13:16]}-{_VARIANT[digest[16]]}{digest[17:20]}-{digest[20:32]}")
 
 

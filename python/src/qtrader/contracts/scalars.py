@@ -113,11 +113,8 @@ def parse_timestamp(value: Any) -> datetime:
 
 def timestamp_to_str(value: datetime) -> str:
     """UTC with a Z, microseconds only when non-zero, so one instant has one spelling."""
-    value = value.astimezone(timezone.utc)
-    text = value.strftime("%Y-%m-%dT%H:%M:%S")
-    if value.microsecond:
-        text += f".{value.microsecond:06d}"
-    return text + "Z"
+    # isoformat leaves the fraction out when it is zero, as wanted; it is also much cheaper than strftime
+    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat() + "Z"
 
 
 UtcTimestamp = Annotated[datetime, BeforeValidator(parse_timestamp), PlainSerializer(timestamp_to_str, return_type=str),

@@ -120,7 +120,8 @@ class BacktestEngine:
         for name in SERVICE_ORDER:
             service = self.services[name]
             for event_type in service.consumes:
-                bus.subscribe(event_type, service.handle)
+                handler = getattr(service, "handler", None)
+                bus.subscribe(event_type, handler(event_type) if handler else service.handle)
         bus.observe(self.reporting.observe)
         recorder = EventRecorder(run_dir / "events.jsonl") if self.config.run.event_log else None
         if recorder:

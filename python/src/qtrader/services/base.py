@@ -13,9 +13,8 @@ language can reproduce them exactly (conformance/README.md states the same rules
 
 from __future__ import annotations
 
-
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, ClassVar, Mapping, TypeVar
+from typing import Annotated, Any, Callable, ClassVar, Mapping, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
@@ -118,10 +117,36 @@ class Service:
         handler(event)
         return out
 
+    def handler(self, event_type: str) -> Callable[[ContractModel], list[ContractModel]]:
+        """``handle`` for one event type, resolved once: what the in-process bus calls on the hot path.
+
+        Same contract as ``handle`` (one batch of outputs per input), without looking the handler up per event.
+        """
+        if event_type not in self.consumes:
+            return lambda event: []
+        method = getattr(self, _HANDLER_NAMES.get(event_type) or _handler_name(event_type))
+
+        def handle_one(event: ContractModel) -> list[ContractModel]:
+            self._cause = event
+            self._out = out = []
+            self._id_counters = None
+            method(event)
+            return out
+
+        return handle_one
+
     # -- emitting -----------------------------------------------------------------------------------------------
 
     def emit(self, cls: type[E], **fields: Any) -> E:
         """Emit an event caused by the input being handled; envelope fields are derived, not passed."""
+        return self._emit_with(cls.trusted_from, fields)
+
+    def emit_complete(self, cls: type[E], fields: dict[str, Any]) -> E:
+        """``emit`` from a fresh complete field dict in the model's order (see ``ContractModel.trusted_complete``),
+        which the event takes over: the hot path."""
+        return self._emit_with(cls.trusted_complete, fields)
+
+    def _emit_with(self, build: Callable[[dict[str, Any]], E], fields: dict[str, Any]) -> E:
         cause = self._cause
         out = self._out
         fields["event_id"] = uuid5(cause.event_id, f"{self.name}/{len(out)}")
@@ -129,7 +154,7 @@ class Service:
         fields["source_service"] = self.name
         fields["correlation_id"] = cause.correlation_id
         fields["causation_id"] = cause.event_id
-        event = cls.trusted_from(fields)
+        event = build(fields)
         out.append(event)
         return event
 

@@ -187,19 +187,25 @@ class DataService:
 
     def _single_source_events(self, source: SourceConfig) -> Iterator[PriceBar]:
         """The common case without a merge, kept lean: it runs once per bar."""
-        run_id, symbol, timeframe, adjusted = self.run_id, source.symbol, source.timeframe, source.adjusted
-        construct, prefix = PriceBar.trusted_from, "data/"
+        run_id = self.run_id
+        template = PriceBar.defaults()
+        template.update(source_service=NAME, correlation_id=run_id, symbol=source.symbol,
+                        timeframe=source.timeframe, adjusted=source.adjusted)
+        if source.currency:
+            template["currency"] = source.currency
+        construct, prefix = PriceBar.trusted_complete, "data/"
         sequence = self._sequence
         try:
             for timestamp, open_, high, low, close, volume in self._rows(source):
                 sequence += 1
-                fields = {
-                    "event_id": uuid5(run_id, prefix + str(sequence)), "occurred_at": timestamp,
-                    "source_service": NAME, "correlation_id": run_id, "symbol": symbol, "timeframe": timeframe,
-                    "open": open_, "high": high, "low": low, "close": close, "volume": volume, "adjusted": adjusted,
-                }
-                if source.currency:
-                    fields["currency"] = source.currency
+                fields = template.copy()
+                fields["event_id"] = uuid5(run_id, prefix + str(sequence))
+                fields["occurred_at"] = timestamp
+                fields["open"] = open_
+                fields["high"] = high
+                fields["low"] = low
+                fields["close"] = close
+                fields["volume"] = volume
                 yield construct(fields)
         finally:
             self.stats.bars_published += sequence - self._sequence

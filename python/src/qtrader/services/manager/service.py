@@ -50,6 +50,7 @@ class ManagerService(Service):
         needs_bars = self.policy.sizing.method == "volatility_target"
         self.consumes = type(self).consumes if needs_bars else tuple(t for t in type(self).consumes if t != "PriceBar")
         self._state = None
+        self._unsynced = None  # the latest state, until its positions and marks are read into the caches below
         self._peak = _ZERO
         self._positions: dict[str, Decimal] = {}
         self._prices: dict[str, Decimal] = {}
@@ -61,6 +62,7 @@ class ManagerService(Service):
     # -- what the manager knows -------------------------------------------------------------------------------
 
     def on_price_bar(self, bar) -> None:
+        self._sync()
         self._prices[bar.symbol] = bar.close
         if self.policy.sizing.method == "volatility_target":
             vol = self._vol.get(bar.symbol)
@@ -72,6 +74,14 @@ class ManagerService(Service):
         self._state = state
         if state.equity > self._peak:
             self._peak = state.equity
+        self._unsynced = state  # read lazily: a state arrives every bar, a signal rarely
+
+    def _sync(self) -> None:
+        """Read the latest state's positions and marks into the caches (before anything newer is applied)."""
+        state = self._unsynced
+        if state is None:
+            return
+        self._unsynced = None
         self._positions = {p.symbol: p.quantity for p in state.positions}
         for p in state.positions:
             self._prices[p.symbol] = p.market_price
@@ -90,12 +100,14 @@ class ManagerService(Service):
             self._pending[update.order_id] = (symbol, remaining)
 
     def projected_position(self, symbol: str) -> Decimal:
+        self._sync()
         working = sum((q for s, q in self._pending.values() if s == symbol), _ZERO)
         return self._positions.get(symbol, _ZERO) + working
 
     # -- decisions --------------------------------------------------------------------------------------------
 
     def on_signal(self, signal) -> None:
+        self._sync()
         key = f"{signal.strategy_id}-{signal.event_id}-{timestamp_to_str(signal.occurred_at)}"
         if key in self._seen_keys:
             return

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, timezone
-from decimal import Decimal, localcontext
+from decimal import Decimal, getcontext, localcontext, setcontext
 from fractions import Fraction
 from typing import Any, Mapping
 
@@ -70,6 +70,8 @@ _FILL = StateReason.FILL
 _MARK = StateReason.MARK_TO_MARKET
 _ACTION = StateReason.CORPORATE_ACTION
 _CASH_FLOW = StateReason.CASH_FLOW
+#: A PortfolioState's fields with their defaults; the service keeps a complete field dict from it.
+_STATE_DEFAULTS = PortfolioState.defaults()
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
@@ -157,6 +159,26 @@ class PortfolioService(Service):
         self._events_handled += 1
         self._last_ref = (event.event_id, event.occurred_at, event.correlation_id)
         return out
+
+    def handler(self, event_type: str):
+        """``handle`` for one event type, resolved once (the bus's hot path); same context and bookkeeping."""
+        if event_type not in self.consumes:
+            return lambda event: []
+        inner = super().handler(event_type)
+        context = EXACT.copy()  # set, not copied per event as localcontext would; private, so EXACT stays pristine
+
+        def handle_one(event: ContractModel) -> list[ContractModel]:
+            previous = getcontext()
+            setcontext(context)
+            try:
+                out = inner(event)
+            finally:
+                setcontext(previous)
+            self._events_handled += 1
+            self._last_ref = (event.event_id, event.occurred_at, event.correlation_id)
+            return out
+
+        return handle_one
 
     def get_state(self) -> PortfolioState | None:
         """The latest PortfolioState emitted (None before the first, and after a restore until the next input)."""
@@ -537,11 +559,11 @@ class PortfolioService(Service):
         else:
             rate = self._rate(currency)
             value, unrealized = mul_round(local_value, rate, q), mul_round(local_value - cost, rate, q)
-        model = Position.trusted(
-            symbol=symbol, quantity=quantity, currency=currency, market_price=price, market_value=value,
-            cost_basis=cost, average_price=average, unrealized_pnl=unrealized,
-            realized_pnl=self._realized_by_symbol.get(symbol, ZERO), lots=models,
-        )
+        model = Position.trusted_complete({  # every field, in the model's order (the serialized order)
+            "symbol": symbol, "quantity": quantity, "currency": currency, "market_price": price, "market_value": value,
+            "cost_basis": cost, "average_price": average, "unrealized_pnl": unrealized,
+            "realized_pnl": self._realized_by_symbol.get(symbol, ZERO), "lots": models,
+        })
         return model, value, unrealized
 
     def _mark(self, symbol: str) -> None:
@@ -600,7 +622,7 @@ class PortfolioService(Service):
             unrealized += pnl
         equity = self._cash_base + market_value
         self._payload = dict(
-            base_currency=self._base, cash=self._cash_base, cash_balances=self._cash_list,
+            _STATE_DEFAULTS, base_currency=self._base, cash=self._cash_base, cash_balances=self._cash_list,
             market_value=market_value, equity=equity, gross_exposure=gross, net_exposure=market_value,
             leverage=div_round(gross, equity, Q12) if equity > 0 else ZERO,
             realized_pnl=self._realized, unrealized_pnl=unrealized, commissions=self._commissions,
@@ -609,10 +631,11 @@ class PortfolioService(Service):
         )
 
     def _emit(self, reason: StateReason, closed: list[ClosedLot] | None = None) -> None:
+        fields = self._payload.copy()  # every field of a PortfolioState: the event takes this dict over
+        fields["reason"] = reason
         if closed:
-            state = self.emit(PortfolioState, reason=reason, closed_lots=closed, **self._payload)
-        else:
-            state = self.emit(PortfolioState, reason=reason, **self._payload)
+            fields["closed_lots"] = closed
+        state = self.emit_complete(PortfolioState, fields)
         equity = self._payload["equity"]
         if equity > self._peak:
             self._peak = equity
