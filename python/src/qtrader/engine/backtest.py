@@ -122,7 +122,7 @@ class BacktestEngine:
             for event_type in service.consumes:
                 handler = getattr(service, "handler", None)
                 bus.subscribe(event_type, handler(event_type) if handler else service.handle)
-        bus.observe(self.reporting.observe)
+        self.reporting.attach(bus)
         recorder = EventRecorder(run_dir / "events.jsonl") if self.config.run.event_log else None
         if recorder:
             bus.observe(recorder)
@@ -134,7 +134,13 @@ class BacktestEngine:
         gc.set_threshold(50_000, 20, 100)
         try:
             publish = bus.publish
-            for group in self._groups(batching):
+            if not batching:  # the usual case: no chunks, one loop level less per event
+                for event in self.data.events():
+                    publish(event)
+                    bars += 1
+                    if progress is not None and bars % 1000 == 0:
+                        progress(bars)
+            for group in self._groups(batching) if batching else ():
                 for service in batching:
                     service.prefetch(group)
                 for event in group:
@@ -162,17 +168,13 @@ class BacktestEngine:
         )
 
     def _groups(self, batching: list) -> Iterator[list]:
-        """Data events one at a time, or in chunks when a remote service can take them ahead.
+        """Data events in chunks, for remote services that can take them ahead.
 
         A service that consumes only data events sees nothing but the data stream, which is known in advance, so
         sending it the next chunk of that stream in one frame gives exactly the outputs it would give one event at
         a time; the bus still delivers them in the usual order.
         """
         events = self.data.events()
-        if not batching:
-            for event in events:
-                yield (event,)
-            return
         while True:
             chunk = list(itertools.islice(events, PREFETCH_EVENTS))
             if not chunk:

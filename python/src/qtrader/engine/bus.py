@@ -21,10 +21,18 @@ class EventBus:
         self._subscribers: dict[str, list[Handler]] = {}
         self._observers: list[Observer] = []
         self._typed_observers: dict[str, list[Observer]] = {}
-        self.published = 0
+        self._routes: dict[str, tuple[tuple[Observer, ...], tuple[Handler, ...]]] = {}
+        #: events published so far, by event type
+        self.counts: dict[str, int] = {}
+
+    @property
+    def published(self) -> int:
+        """Events published so far."""
+        return sum(self.counts.values())
 
     def subscribe(self, event_type: str, handler: Handler) -> None:
         self._subscribers.setdefault(event_type, []).append(handler)
+        self._routes.clear()
 
     def observe(self, observer: Observer, event_types: Iterable[str] | None = None) -> None:
         """See every event (the recorder) or only some types (reporting); observers emit nothing.
@@ -38,13 +46,23 @@ class EventBus:
         else:
             for event_type in event_types:
                 self._typed_observers.setdefault(event_type, list(self._observers)).append(observer)
+        self._routes.clear()
+
+    def _route(self, event_type: str) -> tuple[tuple[Observer, ...], tuple[Handler, ...]]:
+        route = self._routes[event_type] = (
+            tuple(self._typed_observers.get(event_type) or self._observers),
+            tuple(self._subscribers.get(event_type, ())),
+        )
+        return route
 
     def publish(self, event: ContractModel) -> None:
-        self.published += 1
         event_type = event.event_type
-        for observer in self._typed_observers.get(event_type) or self._observers:
+        counts = self.counts
+        counts[event_type] = counts.get(event_type, 0) + 1
+        observers, handlers = self._routes.get(event_type) or self._route(event_type)
+        for observer in observers:
             observer(event)
-        for handler in self._subscribers.get(event_type, ()):
+        for handler in handlers:
             outputs = handler(event)
             if outputs:
                 for output in outputs:

@@ -46,26 +46,35 @@ class SMA:
 
     @property
     def ready(self) -> bool:
-        return self._value is not None
+        return len(self._window) == self._period
 
     @property
     def value(self) -> Decimal | None:
-        """The mean rounded in INDICATOR_CONTEXT; for display and arithmetic, not for crossovers."""
-        return self._value
+        """The mean rounded in INDICATOR_CONTEXT; for display and arithmetic, not for crossovers.
+
+        Divided when first asked after an input, not on every input: crossovers use only the exact totals.
+        """
+        value = self._value
+        if value is None and len(self._window) == self._period:
+            value = self._value = INDICATOR_CONTEXT.divide(self._total, self._period)
+        return value
+
+    def push(self, x: Decimal) -> None:
+        """Add one value (dropping the oldest once full), without dividing: for callers that read ``total``."""
+        if type(x) is not Decimal or not x.is_finite():
+            check_input(x, "x")  # raises with the reason
+        window = self._window
+        total = self._total
+        if len(window) == self._period:
+            total = exact_sub(total, window.popleft())
+        window.append(x)
+        self._total = exact_add(total, x)
+        self._value = None
 
     def update(self, x: Decimal) -> Decimal | None:
         """Add one value (dropping the oldest once full) and return the mean, or None while warming up."""
-        if type(x) is not Decimal or not x.is_finite():
-            check_input(x, "x")  # raises with the reason
-        window, period = self._window, self._period
-        total = self._total
-        if len(window) == period:
-            total = exact_sub(total, window.popleft())
-        window.append(x)
-        self._total = total = exact_add(total, x)
-        if len(window) == period:
-            self._value = INDICATOR_CONTEXT.divide(total, period)
-        return self._value
+        self.push(x)
+        return self.value
 
 
 def compare_means(a: SMA, b: SMA) -> int:
@@ -74,8 +83,9 @@ def compare_means(a: SMA, b: SMA) -> int:
     Cross-multiplies (``a.total * b.period`` vs ``b.total * a.period``) with no rounding, so a
     tie is a tie and no two different means compare equal. Use this for crossover decisions.
     """
-    if not (a.ready and b.ready):
+    a_period, b_period = a._period, b._period
+    if len(a._window) != a_period or len(b._window) != b_period:
         raise ValueError("compare_means needs two ready SMAs (each has seen at least `period` values)")
-    lhs = exact_mul(a.total, b.period)
-    rhs = exact_mul(b.total, a.period)
+    lhs = exact_mul(a._total, b_period)
+    rhs = exact_mul(b._total, a_period)
     return (lhs > rhs) - (lhs < rhs)

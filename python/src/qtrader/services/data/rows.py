@@ -144,8 +144,12 @@ def iter_rows(path: Path, fmt: str, columns: dict[str, str], timezone_name: str)
     names = [resolved[field] for field in FIELDS]
     fast = _fast_rows(table.select(names), timezone_name)
     if fast is not None:
-        yield from fast
-        return
+        return fast
+    return _checked_rows(table, names, path, fmt, zone)
+
+
+def _checked_rows(table: pa.Table, names: list[str], path: Path, fmt: str, zone: tzinfo) -> Iterator[BarRow | BadRow]:
+    """Row by row, each checked: the slow path that names the file and line of every bad row."""
     first_line = 2 if fmt == "csv" else 1
     label = "line" if fmt == "csv" else "row"
     previous: datetime | None = None

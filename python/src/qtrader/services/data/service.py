@@ -119,6 +119,17 @@ class DataService:
         end = _midnight(self.config.end) if self.config.end else None
         warmup: list[BarRow] = []
         read = 0
+        if start is None and end is None:  # nothing to cut: the lean loop (it runs once per row)
+            try:
+                for row in rows:
+                    read += 1
+                    if type(row) is BadRow:
+                        self._bad(row)
+                        continue
+                    yield row
+            finally:
+                self.stats.rows_read += read
+            return
         try:
             for row in rows:
                 read += 1
@@ -161,8 +172,11 @@ class DataService:
         """The merged stream: PriceBar and CorporateAction events in time order."""
         sources = self.config.sources
         if len(sources) == 1 and not self.config.corporate_actions:
-            yield from self._single_source_events(sources[0])
-            return
+            return self._single_source_events(sources[0])
+        return self._merged_events()
+
+    def _merged_events(self) -> Iterator[ContractModel]:
+        sources = self.config.sources
         streams = [self._bar_stream(i, s) for i, s in enumerate(sources)]
         if self.config.corporate_actions:
             streams.append(self._action_stream())

@@ -36,7 +36,8 @@ def quantize12(value: Decimal) -> Decimal:
 class StatePoint(NamedTuple):
     """What the report keeps of one PortfolioState: the equity row's inputs and whether it holds a position.
 
-    A plain tuple: one is kept per timestamp of the run (a million on a long run), so it must be small.
+    One is kept per timestamp of the run (a million on a long run), so it must be small; the service stores
+    plain tuples in this field order (``of`` builds one), which are cheaper to make per state.
     """
 
     timestamp: datetime
@@ -47,12 +48,16 @@ class StatePoint(NamedTuple):
     leverage: Decimal
     exposed: bool
 
-    @classmethod
-    def of(cls, state: PortfolioState) -> "StatePoint":
-        positions = state.positions
-        exposed = bool(positions) and any(p.quantity != _ZERO for p in positions)
-        return cls(state.occurred_at, state.cash, state.market_value, state.equity, state.gross_exposure,
-                   state.leverage, exposed)
+    @staticmethod
+    def of(state: PortfolioState) -> tuple:
+        """The point of one state, as a plain tuple in StatePoint's field order."""
+        exposed = False
+        for position in state.positions:
+            if position.quantity:
+                exposed = True
+                break
+        return (state.occurred_at, state.cash, state.market_value, state.equity, state.gross_exposure,
+                state.leverage, exposed)
 
 
 class EquityRow(NamedTuple):
@@ -82,14 +87,14 @@ def equity_rows(points: Iterable[StatePoint]) -> list[EquityRow]:
     """
     rows: list[EquityRow] = []
     peak: Decimal | None = None
-    for p in points:
-        if peak is None or p.equity > peak:
-            peak = p.equity
-        if peak > _ZERO and p.equity < peak:
-            drawdown = quantize12(_CTX.subtract(_CTX.divide(p.equity, peak), 1))
+    for timestamp, cash, market_value, equity, gross_exposure, leverage, _exposed in points:
+        if peak is None or equity > peak:
+            peak = equity
+        if peak > _ZERO and equity < peak:
+            drawdown = quantize12(_CTX.subtract(_CTX.divide(equity, peak), 1))
         else:
             drawdown = _ZERO
-        rows.append(EquityRow(p.timestamp, p.cash, p.market_value, p.equity, p.gross_exposure, p.leverage, drawdown))
+        rows.append(EquityRow(timestamp, cash, market_value, equity, gross_exposure, leverage, drawdown))
     return rows
 
 

@@ -39,6 +39,9 @@ _ZERO = Decimal(0)
 _CTX = Context(prec=100, rounding=ROUND_HALF_EVEN)
 
 
+point_of = StatePoint.of  # bound once: it runs per state
+
+
 class ReportingService:
     """Equity curve, trades, activity counters and benchmark of one run; exports and the HTML report."""
 
@@ -84,9 +87,18 @@ class ReportingService:
 
     __call__ = observe
 
+    def attach(self, bus: Any) -> None:
+        """Observe an EventBus the cheap way: only the types the report uses, with the bus's own event counts
+        (the same figures ``observe`` would count). Call once, after ``reset``."""
+        for event_type, handler in self._handlers.items():
+            if event_type == "PriceBar" and (self.config.benchmark is None or self.config.benchmark.symbol is None):
+                continue  # bars matter only for a benchmark symbol of the run's own data
+            bus.observe(handler, [event_type])
+        self._counts = bus.counts
+
     def _on_portfolio_state(self, state: Any) -> None:
         t = state.occurred_at
-        point = StatePoint.of(state)
+        point = point_of(state)
         last = self._last_time
         if last is not None and t == last:
             self._points[-1] = point  # the last state at a timestamp wins
@@ -127,8 +139,8 @@ class ReportingService:
             return self._points
         latest: dict[datetime, StatePoint] = {}
         for point in self._points:
-            latest[point.timestamp] = point
-        return sorted(latest.values(), key=lambda p: p.timestamp)
+            latest[point[0]] = point
+        return sorted(latest.values(), key=lambda p: p[0])
 
     def equity_rows(self) -> list[dict[str, Any]]:
         """One row per timestamp (the last PortfolioState there), in time order, columns EQUITY_COLUMNS."""
@@ -142,7 +154,7 @@ class ReportingService:
 
     def exposure(self) -> list[bool]:
         """Per equity timestamp: True when the state there held any non-zero position."""
-        return [p.exposed for p in self._ordered_points()]
+        return [p[6] for p in self._ordered_points()]
 
     @property
     def traded_notional(self) -> Decimal:
@@ -151,7 +163,8 @@ class ReportingService:
 
     def event_counts(self) -> dict[str, int]:
         """Events seen, by type, sorted by type name."""
-        return {k: self._counts[k] for k in sorted(self._counts)}
+        counts = self._counts
+        return {k: counts[k] for k in sorted(counts)}
 
     def rejections(self) -> list[dict[str, Any]]:
         """Every SignalRejected, in order: time, strategy_id, symbol, intention, codes, messages."""

@@ -40,8 +40,9 @@ class SMACrossover:
         state = self._states.get(bar.symbol)
         if state is None:
             state = self._states[bar.symbol] = _SymbolState(self.fast, self.slow)
-        state.fast.update(bar.close)
-        state.slow.update(bar.close)
+        close = bar.close
+        state.fast.push(close)
+        state.slow.push(close)
         if not state.slow.ready:
             return
         sign = compare_means(state.fast, state.slow)
