@@ -64,7 +64,7 @@ class ContractModel(BaseModel):
         """``trusted`` from a dict of field values (the dict is not kept)."""
         data = cls._template().copy()
         data.update(values)
-        return cls._adopt(data, set(values))
+        return adopt(cls, data, set(values))
 
     @classmethod
     def trusted_complete(cls, values: dict[str, Any]) -> Any:
@@ -74,7 +74,7 @@ class ContractModel(BaseModel):
         event. Field order matters: it is the serialized order. Every field counts as set (the models are frozen,
         so the one set shared by a class's instances is never changed in place).
         """
-        return cls._adopt(values, _ALL_FIELDS.get(cls) or _ALL_FIELDS.setdefault(cls, set(cls.model_fields)))
+        return adopt(cls, values, all_fields(cls))
 
     @classmethod
     def defaults(cls) -> dict[str, Any]:
@@ -91,19 +91,35 @@ class ContractModel(BaseModel):
             }
         return template
 
-    @classmethod
-    def _adopt(cls, data: dict[str, Any], fields_set: set[str]) -> Any:
-        instance = cls.__new__(cls)
-        _set = object.__setattr__
-        _set(instance, "__dict__", data)
-        _set(instance, "__pydantic_fields_set__", fields_set)
-        _set(instance, "__pydantic_extra__", None)
-        _set(instance, "__pydantic_private__", None)
-        return instance
-
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict without nulls for absent optional fields (else the output fails its own schema)."""
         return self.model_dump(mode="json", exclude_none=True)
 
     def to_json(self) -> str:
         return self.model_dump_json(exclude_none=True)
+
+
+# BaseModel's slots, set through their descriptors (cheaper than object.__setattr__ by name, on the hot path)
+_new = object.__new__
+_set_attr = object.__setattr__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+
+
+def adopt(cls: type, data: dict[str, Any], fields_set: set[str]) -> Any:
+    """An instance of ``cls`` whose field values are ``data`` itself: no validation, no copy."""
+    instance = _new(cls)
+    _set_attr(instance, "__dict__", data)
+    _set_fields_set(instance, fields_set)
+    _set_extra(instance, None)
+    _set_private(instance, None)
+    return instance
+
+
+def all_fields(cls: type) -> set[str]:
+    """The set of every field name of ``cls``, one shared set per class (the models are frozen)."""
+    names = _ALL_FIELDS.get(cls)
+    if names is None:
+        names = _ALL_FIELDS[cls] = set(cls.model_fields)
+    return names

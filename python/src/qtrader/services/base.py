@@ -18,7 +18,7 @@ from typing import Annotated, Any, Callable, ClassVar, Mapping, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
-from qtrader.contracts.base import ContractModel
+from qtrader.contracts.base import ContractModel, adopt, all_fields
 from qtrader.contracts.ids import run_id as make_run_id
 from qtrader.contracts.ids import uuid5
 from qtrader.errors import ConfigError
@@ -139,14 +139,13 @@ class Service:
 
     def emit(self, cls: type[E], **fields: Any) -> E:
         """Emit an event caused by the input being handled; envelope fields are derived, not passed."""
-        return self._emit_with(cls.trusted_from, fields)
+        data = cls.defaults()  # every field in the model's order; the given ones keep their place
+        data.update(fields)
+        return self.emit_complete(cls, data)
 
     def emit_complete(self, cls: type[E], fields: dict[str, Any]) -> E:
         """``emit`` from a fresh complete field dict in the model's order (see ``ContractModel.trusted_complete``),
         which the event takes over: the hot path."""
-        return self._emit_with(cls.trusted_complete, fields)
-
-    def _emit_with(self, build: Callable[[dict[str, Any]], E], fields: dict[str, Any]) -> E:
         cause = self._cause
         out = self._out
         fields["event_id"] = uuid5(cause.event_id, f"{self.name}/{len(out)}")
@@ -154,7 +153,7 @@ class Service:
         fields["source_service"] = self.name
         fields["correlation_id"] = cause.correlation_id
         fields["causation_id"] = cause.event_id
-        event = build(fields)
+        event = adopt(cls, fields, all_fields(cls))
         out.append(event)
         return event
 

@@ -208,7 +208,7 @@ def _emit_fast(micros: pa.ChunkedArray, texts: list[pa.ChunkedArray]) -> Iterato
         stamps = micros.slice(start, size).to_pylist()
         o, h, low, c, v = (column.slice(start, size).to_pylist() for column in texts)
         for i, us in enumerate(stamps):
-            yield (epoch + delta(microseconds=us), dec(o[i]), dec(h[i]), dec(low[i]), dec(c[i]), dec(v[i]))
+            yield (epoch + delta(0, 0, us), dec(o[i]), dec(h[i]), dec(low[i]), dec(c[i]), dec(v[i]))
 
 
 def _check_row(row: tuple, index: int, path: Path, fmt: str, first_line: int, label: str, zone: tzinfo,

@@ -119,7 +119,9 @@ class PortfolioService(Service):
         self._peak = cfg.initial_cash
         self._last_date: date | None = None
         self._events_handled = 0
-        self._last_ref: tuple[str, datetime, str] | None = None  # last input: event id, time, correlation id
+        # the last input, or (after a restore) its event id, time and correlation id: a snapshot's envelope
+        self._last_input: ContractModel | None = None
+        self._last_ref: tuple[str, datetime, str] | None = None
         self._state: PortfolioState | None = None
 
         # caches, all derived from the state above (rebuilt by _refresh)
@@ -157,7 +159,7 @@ class PortfolioService(Service):
         with localcontext(EXACT):
             out = super().handle(event)
         self._events_handled += 1
-        self._last_ref = (event.event_id, event.occurred_at, event.correlation_id)
+        self._last_input = event
         return out
 
     def handler(self, event_type: str):
@@ -175,7 +177,7 @@ class PortfolioService(Service):
             finally:
                 setcontext(previous)
             self._events_handled += 1
-            self._last_ref = (event.event_id, event.occurred_at, event.correlation_id)
+            self._last_input = event  # its reference is read only by a snapshot
             return out
 
         return handle_one
@@ -660,6 +662,10 @@ class PortfolioService(Service):
 
     def snapshot(self) -> PortfolioSnapshot:
         """Everything needed to continue exactly where the portfolio is (contract PortfolioSnapshot v1)."""
+        last = self._last_input
+        if last is not None:
+            self._last_ref = (last.event_id, last.occurred_at, last.correlation_id)
+            self._last_input = None
         if self._last_ref is None:
             event_id = str(uuid.uuid5(uuid.UUID(self.run_id), f"{self.name}/snapshot"))
             envelope = dict(event_id=event_id, occurred_at=_EPOCH, correlation_id=self.run_id)
@@ -730,6 +736,7 @@ class PortfolioService(Service):
         self._dividends, self._realized_fx, self._peak = s.dividends, s.realized_fx_pnl, s.peak_equity
         self._last_date = s.last_date
         self._events_handled = s.events_handled
+        self._last_input = None
         if s.causation_id is not None:
             self._last_ref = (s.causation_id, s.occurred_at, s.correlation_id)
         for symbol in self._lots:
