@@ -183,10 +183,10 @@ def _fast_rows(table: pa.Table, timezone_name: str) -> Iterator[BarRow] | None:
         o, h, low, c, v = (pc.cast(column, price_type) for column in texts)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
         return None
-    zero = pa.scalar(0, price_type)
+    # minimum < 0 rather than a comparison with a zero scalar: making a scalar from Python imports pandas
     broken = (
-        pc.any(pc.less(low, zero)).as_py()
-        or pc.any(pc.less(v, zero)).as_py()
+        pc.min(low).as_py() < 0
+        or pc.min(v).as_py() < 0
         or pc.any(pc.less(h, low)).as_py()
         or pc.any(pc.or_(pc.less(o, low), pc.greater(o, h))).as_py()
         or pc.any(pc.or_(pc.less(c, low), pc.greater(c, h))).as_py()

@@ -9,7 +9,7 @@ derives (drawdowns, metrics) and writes.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from pathlib import Path
@@ -75,6 +75,7 @@ class ReportingService:
         self._rejection_codes: Counter[str] = Counter()
         self._bench_closes: dict[datetime, Decimal] = {}
         self._rows_cache: list[dict[str, Any]] | None = None
+        self._exposure: list[bool] | None = None  # set by finish, which frees the points
 
     # -- observing --------------------------------------------------------------------------------------------
 
@@ -142,6 +143,25 @@ class ReportingService:
             latest[point[0]] = point
         return sorted(latest.values(), key=lambda p: p[0])
 
+    def _seal(self) -> None:
+        """End of the run: turn the points into rows and exposure flags, freeing each point as its row is made.
+
+        A long run holds a point per timestamp (a million on a long run); the rows reuse the points' decimals, so
+        the rows and the points are never both in memory. ``reset`` starts over; no state may follow ``finish``.
+        """
+        points = self._ordered_points()
+        self._points = []
+        exposure: list[bool] = []
+
+        def consume() -> Iterator[tuple]:
+            for i, point in enumerate(points):
+                points[i] = None
+                exposure.append(point[6])
+                yield point
+
+        self._rows_cache = equity_rows(consume())
+        self._exposure = exposure
+
     def equity_rows(self) -> list[dict[str, Any]]:
         """One row per timestamp (the last PortfolioState there), in time order, columns EQUITY_COLUMNS."""
         if self._rows_cache is None:
@@ -154,6 +174,8 @@ class ReportingService:
 
     def exposure(self) -> list[bool]:
         """Per equity timestamp: True when the state there held any non-zero position."""
+        if self._exposure is not None:
+            return list(self._exposure)
         return [p[6] for p in self._ordered_points()]
 
     @property
@@ -248,6 +270,7 @@ class ReportingService:
         """Write equity/trades CSV and Parquet, metrics.json and (unless html: false) report.html; return metrics."""
         run_dir = Path(run_dir)
         run_dir.mkdir(parents=True, exist_ok=True)
+        self._seal()
         rows, trades = self.equity_rows(), self.trade_rows()
         metrics = self.metrics()
         exports.write_csv(run_dir / "equity.csv", EQUITY_COLUMNS, rows)
