@@ -26,14 +26,15 @@ from synthetic import generate  # noqa: E402
 OUT = HERE / "out"
 
 
-def qtrader_config(sources: list[tuple[str, Path]], run_dir: Path, event_log: bool, remote: str | None) -> dict:
+def qtrader_config(sources: list[tuple[str, Path]], run_dir: Path, event_log: bool, remote: str | None,
+                   report: bool = False) -> dict:
     config = {
-        "run": {"name": "bench", "output_dir": str(run_dir), "event_log": event_log, "report": False},
+        "run": {"name": "bench", "output_dir": str(run_dir), "event_log": event_log, "report": report},
         "data": {"sources": [{"symbol": s, "path": str(p), "timeframe": "1m"} for s, p in sources]},
         "strategies": [{"id": "sma", "name": "SMACrossover", "params": {"fast": 10, "slow": 30}}],
         "manager": {"policy": "fixed_100"},
         "portfolio": {"initial_cash": "100000"},
-        "reporting": {"html": False},
+        "reporting": {"html": report},
     }
     if remote:
         config["services"] = {"strategy": {"address": remote}}
@@ -170,9 +171,11 @@ def main() -> int:
               f"{(remote['bars'] / remote['seconds']) / (local['bars'] / local['seconds']):.2f}")
     if args.memory_bars:
         big = generate(OUT / "data", args.memory_bars // args.symbols, args.symbols)
-        config = write_config("memory", qtrader_config(big, OUT / "run", True, None))
-        figures = child("qtrader", str(config))
-        print(line(f"qtrader memory run ({args.memory_bars:,} bars, log on)", figures, None))
+        for report in (False, True):
+            config = write_config(f"memory_{report}", qtrader_config(big, OUT / "run", True, None, report))
+            figures = child("qtrader", str(config))
+            what = "log on, report + HTML on" if report else "log on, report off"
+            print(line(f"qtrader memory run ({args.memory_bars:,} bars, {what})", figures, None))
     return 0
 
 
