@@ -102,27 +102,23 @@ class Service:
     def reset(self, config: Mapping[str, Any] | None, run_id: str) -> None:
         """Clear all state and apply a config (the gRPC Reset does exactly this). Subclasses extend it."""
         self.run_id = run_id
+        self._handlers: dict[str, Callable[[ContractModel], list[ContractModel]]] = {}  # consumes may change
 
     # -- dispatch -----------------------------------------------------------------------------------------------
 
     def handle(self, event: ContractModel) -> list[ContractModel]:
         """Process one input event; return the events emitted in response, in order."""
-        event_type = event.event_type
-        if event_type not in self.consumes:  # an instance may consume fewer types than its class (config)
-            return []
-        handler = getattr(self, _HANDLER_NAMES.get(event_type) or _handler_name(event_type))
-        self._cause = event
-        self._out = out = []
-        self._id_counters = None
-        handler(event)
-        return out
+        handler = self._handlers.get(event.event_type)
+        if handler is None:
+            handler = self._handlers[event.event_type] = self.handler(event.event_type)
+        return handler(event)
 
     def handler(self, event_type: str) -> Callable[[ContractModel], list[ContractModel]]:
-        """``handle`` for one event type, resolved once: what the in-process bus calls on the hot path.
+        """``handle`` for one event type, resolved once (the in-process bus subscribes these directly).
 
-        Same contract as ``handle`` (one batch of outputs per input), without looking the handler up per event.
+        Subclasses that wrap every input (a decimal context, bookkeeping) override this, not ``handle``.
         """
-        if event_type not in self.consumes:
+        if event_type not in self.consumes:  # an instance may consume fewer types than its class (config)
             return lambda event: []
         method = getattr(self, _HANDLER_NAMES.get(event_type) or _handler_name(event_type))
 

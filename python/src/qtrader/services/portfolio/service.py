@@ -152,18 +152,8 @@ class PortfolioService(Service):
 
     # -- public API -----------------------------------------------------------------------------------------
 
-    def handle(self, event: ContractModel) -> list[ContractModel]:
-        """Process one input under the exact decimal context (any silent rounding would raise)."""
-        if event.event_type not in self.consumes:
-            return []
-        with localcontext(EXACT):
-            out = super().handle(event)
-        self._events_handled += 1
-        self._last_input = event
-        return out
-
     def handler(self, event_type: str):
-        """``handle`` for one event type, resolved once (the bus's hot path); same context and bookkeeping."""
+        """Every input is handled under the exact decimal context (any silent rounding would raise) and counted."""
         if event_type not in self.consumes:
             return lambda event: []
         inner = super().handler(event_type)
