@@ -1,7 +1,9 @@
 """Benchmark: the SMA(10/30) crossover backtest through QTrader's full pipeline, beside backtrader.
 
 Both run the same rules on the same synthetic data in this script (each in its own subprocess, so peak memory is
-measured per run): long only, 100 shares, market orders filled at the next bar's open, no costs, 100,000 cash.
+measured per run): long only, 100 shares, market orders filled at the next bar's open, no costs,
+100,000 cash per symbol (so cash never runs out: backtrader would refuse orders for margin, QTrader's fixed_100
+policy would not, and the two would no longer trade alike).
 Printed: bars per second, the ratio to backtrader (the machines are noisy: compare ratios, not absolute figures),
 and peak memory (max RSS). `--remote` also runs the strategy as a remote gRPC service against the all-local run.
 
@@ -33,7 +35,7 @@ def qtrader_config(sources: list[tuple[str, Path]], run_dir: Path, event_log: bo
         "data": {"sources": [{"symbol": s, "path": str(p), "timeframe": "1m"} for s, p in sources]},
         "strategies": [{"id": "sma", "name": "SMACrossover", "params": {"fast": 10, "slow": 30}}],
         "manager": {"policy": "fixed_100"},
-        "portfolio": {"initial_cash": "100000"},
+        "portfolio": {"initial_cash": str(100_000 * len(sources))},
         "reporting": {"html": report},
     }
     if remote:
@@ -80,7 +82,7 @@ def run_backtrader(paths: list[Path]) -> dict:
             dataname=str(path), dtformat="%Y-%m-%d %H:%M:%S", timeframe=bt.TimeFrame.Minutes, datetime=0, open=1,
             high=2, low=3, close=4, volume=5, openinterest=-1))
     cerebro.addstrategy(SmaCross)
-    cerebro.broker.setcash(100000.0)
+    cerebro.broker.setcash(100_000.0 * len(paths))
     start = time.perf_counter()
     cerebro.run()
     seconds = time.perf_counter() - start
