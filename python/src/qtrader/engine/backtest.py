@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterator
 
 import yaml
 
+from qtrader.contracts.base import ContractModel
 from qtrader.contracts.ids import run_id as make_run_id
 from qtrader.engine.bus import EventBus
 from qtrader.engine.config import RunConfig, load_run_config
@@ -134,20 +135,12 @@ class BacktestEngine:
         gc.set_threshold(50_000, 20, 100)
         try:
             publish = bus.publish
-            if not batching:  # the usual case: no chunks, one loop level less per event
-                for event in self.data.events():
-                    publish(event)
-                    bars += 1
-                    if progress is not None and bars % 1000 == 0:
-                        progress(bars)
-            for group in self._groups(batching) if batching else ():
-                for service in batching:
-                    service.prefetch(group)
-                for event in group:
-                    publish(event)
-                    bars += 1
-                    if progress is not None and bars % 1000 == 0:
-                        progress(bars)
+            # the data stream itself in the usual case (no extra generator level per event)
+            for event in self._prefetched(batching) if batching else self.data.events():
+                publish(event)
+                bars += 1
+                if progress is not None and bars % 1000 == 0:
+                    progress(bars)
         finally:
             gc.set_threshold(*thresholds)
             if recorder:
@@ -167,8 +160,8 @@ class BacktestEngine:
             signals_suppressed=getattr(strategy, "signals_suppressed", 0),
         )
 
-    def _groups(self, batching: list) -> Iterator[list]:
-        """Data events in chunks, for remote services that can take them ahead.
+    def _prefetched(self, batching: list) -> Iterator[ContractModel]:
+        """The data events, each chunk of them first sent ahead to the remote services that can take it.
 
         A service that consumes only data events sees nothing but the data stream, which is known in advance, so
         sending it the next chunk of that stream in one frame gives exactly the outputs it would give one event at
@@ -179,7 +172,9 @@ class BacktestEngine:
             chunk = list(itertools.islice(events, PREFETCH_EVENTS))
             if not chunk:
                 return
-            yield chunk
+            for service in batching:
+                service.prefetch(chunk)
+            yield from chunk
 
 
 def count_rows(engine: BacktestEngine) -> int | None:

@@ -119,17 +119,6 @@ class DataService:
         end = _midnight(self.config.end) if self.config.end else None
         warmup: list[BarRow] = []
         read = 0
-        if start is None and end is None:  # nothing to cut: the lean loop (it runs once per row)
-            try:
-                for row in rows:
-                    read += 1
-                    if type(row) is BadRow:
-                        self._bad(row)
-                        continue
-                    yield row
-            finally:
-                self.stats.rows_read += read
-            return
         try:
             for row in rows:
                 read += 1

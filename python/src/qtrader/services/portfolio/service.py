@@ -19,7 +19,7 @@ import uuid
 from datetime import date, datetime, timezone
 from decimal import Decimal, getcontext, localcontext, setcontext
 from fractions import Fraction
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from qtrader.contracts.base import ContractModel
 from qtrader.contracts.generated.models.common.types_v1 import CorporateActionType, Side, StateReason
@@ -75,6 +75,14 @@ _STATE_DEFAULTS = PortfolioState.defaults()
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
+class _LastInput(NamedTuple):
+    """A restored snapshot's reference to the input it was taken after (read like an event)."""
+
+    event_id: str
+    occurred_at: datetime
+    correlation_id: str
+
+
 def _where(event: Any) -> str:
     return f"{getattr(event, 'event_type', 'event')} {getattr(event, 'event_id', '?')}"
 
@@ -119,9 +127,9 @@ class PortfolioService(Service):
         self._peak = cfg.initial_cash
         self._last_date: date | None = None
         self._events_handled = 0
-        # the last input, or (after a restore) its event id, time and correlation id: a snapshot's envelope
-        self._last_input: ContractModel | None = None
-        self._last_ref: tuple[str, datetime, str] | None = None
+        # the last input (after a restore, a stand-in with its event_id, occurred_at and correlation_id): the
+        # snapshot's envelope derives from it
+        self._last_input: Any = None
         self._state: PortfolioState | None = None
 
         # caches, all derived from the state above (rebuilt by _refresh)
@@ -653,16 +661,13 @@ class PortfolioService(Service):
     def snapshot(self) -> PortfolioSnapshot:
         """Everything needed to continue exactly where the portfolio is (contract PortfolioSnapshot v1)."""
         last = self._last_input
-        if last is not None:
-            self._last_ref = (last.event_id, last.occurred_at, last.correlation_id)
-            self._last_input = None
-        if self._last_ref is None:
+        if last is None:
             event_id = str(uuid.uuid5(uuid.UUID(self.run_id), f"{self.name}/snapshot"))
             envelope = dict(event_id=event_id, occurred_at=_EPOCH, correlation_id=self.run_id)
         else:
-            last_id, occurred_at, correlation_id = self._last_ref
-            envelope = dict(event_id=str(uuid.uuid5(uuid.UUID(last_id), f"{self.name}/snapshot")),
-                            occurred_at=occurred_at, correlation_id=correlation_id, causation_id=last_id)
+            envelope = dict(event_id=str(uuid.uuid5(uuid.UUID(last.event_id), f"{self.name}/snapshot")),
+                            occurred_at=last.occurred_at, correlation_id=last.correlation_id,
+                            causation_id=last.event_id)
         lots = [
             SnapshotLot.trusted(symbol=symbol, lot_id=lot.lot_id, quantity=lot.quantity, open_price=lot.open_price,
                                 opened_at=lot.opened_at, cost_basis=lot.cost, commission=lot.commission)
@@ -728,7 +733,7 @@ class PortfolioService(Service):
         self._events_handled = s.events_handled
         self._last_input = None
         if s.causation_id is not None:
-            self._last_ref = (s.causation_id, s.occurred_at, s.correlation_id)
+            self._last_input = _LastInput(s.causation_id, s.occurred_at, s.correlation_id)
         for symbol in self._lots:
             if symbol not in self._prices:
                 raise ContractError(f"snapshot {s.event_id}: lots of {symbol} but no last price")

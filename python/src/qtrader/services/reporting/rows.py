@@ -33,31 +33,21 @@ def quantize12(value: Decimal) -> Decimal:
     return q.normalize(_CTX)
 
 
-class StatePoint(NamedTuple):
-    """What the report keeps of one PortfolioState: the equity row's inputs and whether it holds a position.
+#: What the report keeps of one PortfolioState, as a plain tuple (one is kept per timestamp, a million on a long
+#: run, so it must be small and cheap to make): timestamp, cash, market_value, equity, gross_exposure, leverage,
+#: exposed (whether it holds any non-zero position). ``equity_rows`` turns them into EquityRow.
+StatePoint = tuple
 
-    One is kept per timestamp of the run (a million on a long run), so it must be small; the service stores
-    plain tuples in this field order (``of`` builds one), which are cheaper to make per state.
-    """
 
-    timestamp: datetime
-    cash: Decimal
-    market_value: Decimal
-    equity: Decimal
-    gross_exposure: Decimal
-    leverage: Decimal
-    exposed: bool
-
-    @staticmethod
-    def of(state: PortfolioState) -> tuple:
-        """The point of one state, as a plain tuple in StatePoint's field order."""
-        exposed = False
-        for position in state.positions:
-            if position.quantity:
-                exposed = True
-                break
-        return (state.occurred_at, state.cash, state.market_value, state.equity, state.gross_exposure,
-                state.leverage, exposed)
+def state_point(state: PortfolioState) -> StatePoint:
+    """The point of one state."""
+    exposed = False
+    for position in state.positions:
+        if position.quantity:
+            exposed = True
+            break
+    return (state.occurred_at, state.cash, state.market_value, state.equity, state.gross_exposure, state.leverage,
+            exposed)
 
 
 class EquityRow(NamedTuple):

@@ -31,6 +31,7 @@ from qtrader.services.reporting.rows import (
     TRADE_COLUMNS,
     StatePoint,
     equity_rows,
+    state_point,
     trade_row,
 )
 
@@ -38,8 +39,6 @@ _ZERO = Decimal(0)
 #: Exact for any product and sum of contract decimals (26 integer + 12 fraction digits each).
 _CTX = Context(prec=100, rounding=ROUND_HALF_EVEN)
 
-
-point_of = StatePoint.of  # bound once: it runs per state
 
 
 class ReportingService:
@@ -99,7 +98,7 @@ class ReportingService:
 
     def _on_portfolio_state(self, state: Any) -> None:
         t = state.occurred_at
-        point = point_of(state)
+        point = state_point(state)
         last = self._last_time
         if last is not None and t == last:
             self._points[-1] = point  # the last state at a timestamp wins
