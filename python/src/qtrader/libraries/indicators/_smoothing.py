@@ -55,3 +55,24 @@ class SeededSmoother:
         numerator = exact_add(exact_mul(self._num, x), exact_mul(self._keep, self._value))
         self._value = INDICATOR_CONTEXT.divide(numerator, self._den)
         return self._value
+
+
+class Smoothed:
+    """Base of the indicators whose value is a SeededSmoother's (EMA, ATR): period, readiness and value."""
+
+    __slots__ = ("_period", "_smoother")
+
+    _period: int
+    _smoother: SeededSmoother
+
+    @property
+    def period(self) -> int:
+        return self._period
+
+    @property
+    def ready(self) -> bool:
+        return self._smoother.value is not None
+
+    @property
+    def value(self) -> Decimal | None:
+        return self._smoother.value

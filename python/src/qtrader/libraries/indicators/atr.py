@@ -13,14 +13,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ._context import exact_abs, exact_sub
-from ._smoothing import SeededSmoother
+from ._smoothing import SeededSmoother, Smoothed
 from ._validation import check_input, check_period
 
 
-class ATR:
+class ATR(Smoothed):
     """Wilder ATR over (high, low, close) bars; O(1) per update."""
 
-    __slots__ = ("_period", "_prev_close", "_smoother")
+    __slots__ = ("_prev_close",)
 
     def __init__(self, period: int) -> None:
         self._period = check_period(period)
@@ -31,18 +31,6 @@ class ATR:
         """Forget all inputs."""
         self._smoother.reset()
         self._prev_close: Decimal | None = None
-
-    @property
-    def period(self) -> int:
-        return self._period
-
-    @property
-    def ready(self) -> bool:
-        return self._smoother.value is not None
-
-    @property
-    def value(self) -> Decimal | None:
-        return self._smoother.value
 
     def update(self, high: Decimal, low: Decimal, close: Decimal) -> Decimal | None:
         """Feed one bar; return the ATR, or None for the first ``period - 1`` bars.

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ._smoothing import SeededSmoother
+from ._smoothing import SeededSmoother, Smoothed
 from ._validation import check_input, check_period
 
 
-class EMA:
+class EMA(Smoothed):
     """SMA-seeded EMA with alpha = 2/(period+1); O(1) per update."""
 
-    __slots__ = ("_period", "_smoother")
+    __slots__ = ()
 
     def __init__(self, period: int) -> None:
         self._period = check_period(period)
@@ -31,18 +31,6 @@ class EMA:
     def reset(self) -> None:
         """Forget all inputs."""
         self._smoother.reset()
-
-    @property
-    def period(self) -> int:
-        return self._period
-
-    @property
-    def ready(self) -> bool:
-        return self._smoother.value is not None
-
-    @property
-    def value(self) -> Decimal | None:
-        return self._smoother.value
 
     def update(self, x: Decimal) -> Decimal | None:
         """Feed one value; return the EMA, or None for the first ``period - 1`` values."""
