@@ -58,3 +58,10 @@ def test_fast_uuid5_is_rfc4122_uuid5():
     for name in ["", "a", "execution/0", "strategy/fill/12", "é/ü/💡", "x" * 500]:
         assert uuid5(namespace, name) == str(uuid.uuid5(uuid.UUID(namespace), name))
     assert derive_id(namespace, "order", 3) == str(uuid.uuid5(uuid.UUID(namespace), "order/3"))
+
+
+def test_fast_uuid5_refuses_a_namespace_that_is_not_a_uuid():
+    from qtrader.contracts.ids import uuid5
+
+    with pytest.raises(ValueError):
+        uuid5("not-a-uuid", "x")
