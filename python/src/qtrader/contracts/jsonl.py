@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import typing
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 from pydantic import BaseModel
@@ -27,21 +27,33 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} {value!r} to the event log")
 
 
-_NESTED: dict[type, tuple[str, ...]] = {}
+class _Plan(NamedTuple):
+    """What writing a model class takes, found once per class from its field annotations."""
+
+    decimals: tuple[str, ...]  # fields that may hold a Decimal (written as plain-notation text) or None
+    nullable: tuple[str, ...]  # the other fields that may be None (left out when they are)
+    nested: tuple[str, ...]  # fields that hold models or lists of models (the only ones to walk into)
 
 
-def _holds_model(annotation: Any) -> bool:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+_PLANS: dict[type, _Plan] = {}
+
+
+def _mentions(annotation: Any, kind: type) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, kind):
         return True
-    return any(_holds_model(arg) for arg in typing.get_args(annotation))
+    return any(_mentions(arg, kind) for arg in typing.get_args(annotation))
 
 
-def _nested_fields(cls: type[BaseModel]) -> tuple[str, ...]:
-    """The fields of a model class that hold models or lists of models (the only ones to walk into)."""
-    nested = _NESTED.get(cls)
-    if nested is None:
-        nested = _NESTED[cls] = tuple(name for name, info in cls.model_fields.items() if _holds_model(info.annotation))
-    return nested
+def _plan(cls: type[BaseModel]) -> _Plan:
+    plan = _PLANS.get(cls)
+    if plan is None:
+        fields = cls.model_fields.items()
+        decimals = tuple(name for name, info in fields if _mentions(info.annotation, Decimal))
+        nullable = tuple(name for name, info in fields if name not in decimals
+                         and (_mentions(info.annotation, type(None)) or not info.is_required()))
+        nested = tuple(name for name, info in fields if _mentions(info.annotation, BaseModel))
+        plan = _PLANS[cls] = _Plan(decimals, nullable, nested)
+    return plan
 
 
 #: Serialized nested models (positions, lots, cash balances) by identity. A portfolio state repeats the unchanged
@@ -63,10 +75,21 @@ def _fragment(model: BaseModel) -> orjson.Fragment:
 
 
 def _fields(model: BaseModel, nested: Any = None) -> dict[str, Any]:
-    out = {name: (_plain(value) if type(value) is Decimal else value)
-           for name, value in model.__dict__.items() if value is not None}
+    """The model's fields for orjson: None left out, decimals as text, nested models walked (or cached)."""
+    out = model.__dict__.copy()  # every field, in the model's (the serialized) order
+    decimals, nullable, nested_fields = _plan(type(model))
+    for name in decimals:
+        value = out[name]
+        if value is None:
+            del out[name]
+        elif type(value) is Decimal:
+            text = str(value)  # plain for every usual figure; decimal_to_str handles exponents and -0
+            out[name] = text if "E" not in text and (text[0] != "-" or value) else _plain(value)
+    for name in nullable:
+        if out[name] is None:
+            del out[name]
     write = nested or _fields
-    for name in _nested_fields(type(model)):
+    for name in nested_fields:
         value = out.get(name)
         if value is not None:
             out[name] = [write(item) for item in value] if type(value) is list else write(value)
