@@ -10,6 +10,7 @@ Entry point: :func:`compute_metrics`. The building blocks are public and pure as
 
 from .activity import average_equity, exposure, turnover
 from .equity import (
+    CurveStats,
     DrawdownEpisode,
     EquityCurve,
     EquityPoint,
@@ -60,6 +61,7 @@ from .trades import (
 
 __all__ = [
     "METRIC_KEYS",
+    "CurveStats",
     "DrawdownEpisode",
     "EquityCurve",
     "EquityPoint",

@@ -50,6 +50,9 @@ def check_periods_per_year(periods_per_year: float) -> float:
 
 def as_float_array(values: Iterable[Any], what: str) -> np.ndarray:
     """1-D float64 array of finite values; raises ValueError naming ``what`` otherwise."""
+    if isinstance(values, np.ndarray) and values.dtype == np.float64 and values.ndim == 1 \
+            and bool(np.isfinite(values).all()):
+        return values  # already what is asked (a long run's returns); callers never write into it
     out: list[float] = []
     for i, v in enumerate(values):
         if isinstance(v, bool) or not isinstance(v, (Real, Decimal)):

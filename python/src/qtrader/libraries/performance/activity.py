@@ -13,8 +13,11 @@ from .equity import EquityCurve, EquityPoint, as_equity_curve
 
 def exposure(positions: Iterable[Any]) -> float | None:
     """Fraction of periods with a position: one entry per period, either a bool (in the market or
-    not) or a position size / value (non-zero means exposed; the sign is ignored).
+    not) or a position size / value (non-zero means exposed; the sign is ignored); or a bytes object,
+    one byte per period (non-zero means exposed).
     None for an empty sequence."""
+    if isinstance(positions, (bytes, bytearray)):  # one byte per period, as the reporting service keeps them
+        return None if not positions else (len(positions) - positions.count(0)) / len(positions)
     flags: list[bool] = []
     for i, p in enumerate(positions):
         if isinstance(p, bool):
@@ -52,7 +55,11 @@ def average_equity(equity_curve: Iterable[EquityPoint] | EquityCurve) -> Decimal
 def turnover(traded_notional: Any, equity_curve: Iterable[EquityPoint] | EquityCurve) -> float | None:
     """Traded notional (sum of |price x quantity| over all fills, buys and sells) divided by the
     mean equity of the curve. Not annualised. None for an empty curve or a mean equity <= 0."""
-    avg = average_equity(equity_curve)
+    return turnover_of_average(traded_notional, average_equity(equity_curve))
+
+
+def turnover_of_average(traded_notional: Any, avg: Decimal | None) -> float | None:
+    """``turnover`` from the mean equity (None: an empty curve)."""
     if avg is None or avg <= ZERO:
         return None
     return float(DEC.divide(traded_notional_total(traded_notional), avg))

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+
+import numpy as np
 
 from ._common import DEC, ZERO, check_periods_per_year, elapsed_days, to_decimal
 
@@ -275,3 +277,212 @@ def calmar_ratio(
     if growth is None or mdd is None or mdd.depth >= 0.0:
         return None
     return growth / abs(mdd.depth)
+
+
+class CurveStats:
+    """Everything :func:`~qtrader.libraries.performance.compute_metrics` needs of an equity curve, gathered in one
+    pass over the curve given in pieces (``add``), so a long curve never has to be held whole.
+
+    It computes exactly what the list-based functions compute (the same Decimal operations in the same order):
+    period returns (a float64 array), total return, CAGR, every drawdown episode (kept as a count, the Decimal sum
+    of the depths and the deepest one, not a list), the mean equity. Times are kept only with ``keep_times``
+    (needed to match a benchmark given by timestamp); without it, :meth:`return_times` is the period indices
+    1..n-1 instead, so a benchmark keyed by index matches the same periods.
+    """
+
+    def __init__(self, keep_times: bool = True) -> None:
+        self.n = 0
+        self.first_time: Any = None
+        self.last_time: Any = None
+        self.first_value: Decimal | None = None
+        self.last_value: Decimal | None = None
+        self._total = ZERO
+        self._returns: list[np.ndarray] = []
+        self._times: list[Any] | None = [] if keep_times else None
+        # drawdown episodes (only while the first equity is > 0, as _episodes_exact)
+        self._episodes = 0
+        self._depth_sum = ZERO
+        self._best: tuple[Decimal, tuple] | None = None  # (depth, (peak_i, trough_i, recovery_i, times, values))
+        self._peak_i = 0
+        self._peak: Any = None  # (time, value) of the running peak: the last point at the running maximum
+        self._in_dd = False
+        self._trough: tuple[int, Any, Decimal] | None = None
+        self._depth = ZERO
+
+    def add(self, times: Sequence[Any], values: Sequence[Any], *, validate: bool = True) -> None:
+        """The next points of the curve, in time order (strictly increasing across calls too). ``validate=False``
+        skips the checks of :func:`as_equity_curve` for points already known good (Decimal equity, sorted)."""
+        if len(times) != len(values):
+            raise ValueError(f"times and values differ in length ({len(times)} vs {len(values)})")
+        i0 = self.n
+        prev_t = self.last_time
+        prev_v = self.last_value
+        rets: list[float] = []
+        track = self.first_value is None or self.first_value > ZERO
+        total = self._total
+        for j, t in enumerate(times):
+            i = i0 + j
+            v = values[j]
+            if validate:
+                if i and not prev_t < t:
+                    raise ValueError(
+                        f"equity_curve[{i}]: timestamp {t!r} does not come after {prev_t!r}; "
+                        "sort the curve and drop duplicate timestamps"
+                    )
+                v = to_decimal(v, f"equity_curve[{i}] equity")
+            if i == 0:
+                self.first_time, self.first_value = t, v
+                track = v > ZERO
+                self._peak = (t, v)
+            else:
+                rets.append(0.0 if prev_v <= ZERO else float(DEC.divide(DEC.subtract(v, prev_v), prev_v)))
+            total = DEC.add(total, v)
+            if track:
+                self._step(i, t, v)
+            prev_t, prev_v = t, v
+        self._total = total
+        self.n = i0 + len(times)
+        if self.n:
+            self.last_time, self.last_value = prev_t, prev_v
+        if rets:
+            self._returns.append(np.asarray(rets, dtype=np.float64))
+        if self._times is not None:
+            self._times.extend(times)
+
+    def _step(self, i: int, t: Any, e: Decimal) -> None:
+        # as _episodes_exact, one point at a time
+        peak_t, peak = self._peak
+        if e >= peak:
+            if self._in_dd:
+                self._close(recovery=(i, t))
+                self._in_dd = False
+            self._peak_i, self._peak = i, (t, e)
+        else:
+            dd = DEC.subtract(DEC.divide(e, peak), 1)
+            if not self._in_dd:
+                self._in_dd, self._trough, self._depth = True, (i, t, e), dd
+            elif dd < self._depth:  # strict: the earliest of equal troughs is kept
+                self._trough, self._depth = (i, t, e), dd
+
+    def _close(self, recovery: tuple[int, Any] | None) -> None:
+        depth = self._depth
+        self._episodes += 1
+        self._depth_sum = DEC.add(self._depth_sum, depth)
+        if self._best is None or depth < self._best[0]:  # ties: the earliest episode
+            self._best = (depth, (self._peak_i, self._peak, self._trough, recovery))
+
+    def _finish_episodes(self) -> None:
+        if self._in_dd:
+            self._close(recovery=None)
+            self._in_dd = False
+
+    @property
+    def drawdowns_defined(self) -> bool:
+        return self.n > 0 and self.first_value is not None and self.first_value > ZERO
+
+    def returns(self) -> np.ndarray:
+        """Period returns, as :func:`period_returns` (n - 1 floats)."""
+        if not self._returns:
+            return np.zeros(0, dtype=np.float64)
+        if len(self._returns) > 1:
+            self._returns = [np.concatenate(self._returns)]
+        return self._returns[0]
+
+    def return_times(self) -> Sequence[Any]:
+        """The timestamp ending each period (or its index, 1..n-1, without ``keep_times``)."""
+        if self._times is None:
+            return range(1, self.n)
+        return self._times[1:]
+
+    def total_return(self) -> float | None:
+        """As :func:`total_return`."""
+        if not self.n or self.first_value <= ZERO:
+            return None
+        first, last = self.first_value, self.last_value
+        return float(DEC.divide(DEC.subtract(last, first), first))
+
+    def cagr(self, periods_per_year: float = 252) -> float | None:
+        """As :func:`cagr`."""
+        ppy = check_periods_per_year(periods_per_year)
+        n = self.n - 1
+        if n < 1 or self.first_value <= ZERO:
+            return None
+        first, last = self.first_value, self.last_value
+        if last < ZERO:
+            return None
+        if last == ZERO:
+            return -1.0
+        tr = float(DEC.divide(DEC.subtract(last, first), first))
+        try:
+            g = math.expm1(math.log1p(tr) * ppy / n)
+        except (OverflowError, ValueError):
+            return None
+        return g if math.isfinite(g) else None
+
+    def drawdown_count(self) -> int:
+        """Number of drawdown episodes (0 where drawdowns are undefined)."""
+        self._finish_episodes()
+        return self._episodes if self.drawdowns_defined else 0
+
+    def max_drawdown(self) -> MaxDrawdown | None:
+        """As :func:`max_drawdown`."""
+        if not self.drawdowns_defined:
+            return None
+        self._finish_episodes()
+        if self._best is None:
+            return MaxDrawdown(0.0, None, None, None, 0, 0.0, None)
+        depth, (peak_i, (peak_t, peak_e), (trough_i, trough_t, trough_e), recovery) = self._best
+        end_i, end_t = (self.n - 1, self.last_time) if recovery is None else recovery
+        episode = DrawdownEpisode(
+            depth=float(depth),
+            peak_index=peak_i,
+            trough_index=trough_i,
+            recovery_index=None if recovery is None else recovery[0],
+            peak_time=peak_t,
+            trough_time=trough_t,
+            recovery_time=None if recovery is None else recovery[1],
+            duration_periods=end_i - peak_i,
+            duration_days=elapsed_days(peak_t, end_t),
+            peak_equity=peak_e,
+            trough_equity=trough_e,
+        )
+        return MaxDrawdown(
+            depth=episode.depth,
+            peak_time=episode.peak_time,
+            trough_time=episode.trough_time,
+            recovery_time=episode.recovery_time,
+            duration_periods=episode.duration_periods,
+            duration_days=episode.duration_days,
+            episode=episode,
+        )
+
+    def average_drawdown(self) -> float | None:
+        """As :func:`average_drawdown`."""
+        if not self.drawdowns_defined:
+            return None
+        self._finish_episodes()
+        if not self._episodes:
+            return 0.0
+        return float(DEC.divide(self._depth_sum, self._episodes))
+
+    def calmar_ratio(self, periods_per_year: float = 252) -> float | None:
+        """As :func:`calmar_ratio`."""
+        growth = self.cagr(periods_per_year)
+        mdd = self.max_drawdown()
+        if growth is None or mdd is None or mdd.depth >= 0.0:
+            return None
+        return growth / abs(mdd.depth)
+
+    def average_equity(self) -> Decimal | None:
+        """As ``average_equity``: the mean equity, None for an empty curve."""
+        if not self.n:
+            return None
+        return DEC.divide(self._total, self.n)
+
+    @classmethod
+    def of(cls, equity_curve: Iterable[EquityPoint] | EquityCurve) -> CurveStats:
+        """The stats of a whole curve (validated as :func:`as_equity_curve` does)."""
+        curve = as_equity_curve(equity_curve)
+        stats = cls()
+        stats.add(curve.times, curve.values, validate=False)
+        return stats

@@ -9,18 +9,8 @@ from typing import Any
 
 from ._common import check_periods_per_year, iso, money
 from .activity import exposure as _exposure
-from .activity import turnover as _turnover
-from .equity import (
-    EquityPoint,
-    as_equity_curve,
-    average_drawdown,
-    cagr,
-    calmar_ratio,
-    drawdown_episodes,
-    max_drawdown,
-    period_returns,
-    total_return,
-)
+from .activity import turnover_of_average
+from .equity import CurveStats, EquityPoint
 from .returns import (
     alpha_beta,
     annual_volatility,
@@ -160,7 +150,7 @@ def align_benchmark(
 
 
 def compute_metrics(
-    equity_curve: Iterable[EquityPoint],
+    equity_curve: Iterable[EquityPoint] | CurveStats,
     trades: Iterable[TradeLike] | None,
     *,
     benchmark_returns: Any = None,
@@ -171,7 +161,8 @@ def compute_metrics(
 ) -> dict[str, Any]:
     """All performance metrics of one run, keyed and ordered as :data:`METRIC_KEYS`.
 
-    ``equity_curve``: ``(timestamp, equity)`` points, strictly increasing in time.
+    ``equity_curve``: ``(timestamp, equity)`` points, strictly increasing in time; or a :class:`CurveStats`
+    gathered piece by piece (a long curve need not be held whole).
     ``trades``: closed trades (``Trade`` or any object with its attributes), or None.
     ``benchmark_returns``: see :func:`align_benchmark`; None leaves the benchmark metrics None.
     ``risk_free_rate``: annual rate, converted per period by compounding (see ``periodic_risk_free``).
@@ -183,17 +174,16 @@ def compute_metrics(
     ppy = check_periods_per_year(periods_per_year)
     periodic_risk_free(risk_free_rate, ppy)  # validate early
     rf = float(risk_free_rate)
-    curve = as_equity_curve(equity_curve)
+    curve = equity_curve if isinstance(equity_curve, CurveStats) else CurveStats.of(equity_curve)
     trade_list = list(trades or ())
-    rets = period_returns(curve)
+    rets = curve.returns()
 
-    mdd = max_drawdown(curve)
-    episodes = drawdown_episodes(curve)
+    mdd = curve.max_drawdown()
 
     alpha = beta = te = ir = None
     bench_n = None
     if benchmark_returns is not None:
-        s, b = align_benchmark(list(curve.times[1:]), rets, benchmark_returns)
+        s, b = align_benchmark(list(curve.return_times()), rets, benchmark_returns)
         bench_n = len(s)
         alpha, beta = alpha_beta(s, b, rf, ppy)
         te = tracking_error(s, b, ppy)
@@ -204,20 +194,20 @@ def compute_metrics(
     hold = average_holding_period(trade_list)
 
     out: dict[str, Any] = {
-        "start": iso(curve.times[0]) if curve.times else None,
-        "end": iso(curve.times[-1]) if curve.times else None,
-        "bars": len(curve),
+        "start": iso(curve.first_time) if curve.n else None,
+        "end": iso(curve.last_time) if curve.n else None,
+        "bars": curve.n,
         "periods": len(rets),
         "periods_per_year": ppy,
         "risk_free_rate": rf,
-        "initial_equity": money(curve.values[0]) if curve.values else None,
-        "final_equity": money(curve.values[-1]) if curve.values else None,
-        "total_return": total_return(curve),
-        "cagr": cagr(curve, ppy),
+        "initial_equity": money(curve.first_value) if curve.n else None,
+        "final_equity": money(curve.last_value) if curve.n else None,
+        "total_return": curve.total_return(),
+        "cagr": curve.cagr(ppy),
         "annual_volatility": annual_volatility(rets, ppy),
         "sharpe_ratio": sharpe_ratio(rets, rf, ppy),
         "sortino_ratio": sortino_ratio(rets, rf, ppy),
-        "calmar_ratio": calmar_ratio(curve, ppy),
+        "calmar_ratio": curve.calmar_ratio(ppy),
         "probabilistic_sharpe_ratio": probabilistic_sharpe_ratio(rets, 0.0, rf, ppy),
         "max_drawdown": None if mdd is None else mdd.depth,
         "max_drawdown_peak": None if mdd is None else iso(mdd.peak_time),
@@ -225,8 +215,8 @@ def compute_metrics(
         "max_drawdown_recovery": None if mdd is None else iso(mdd.recovery_time),
         "max_drawdown_duration_periods": None if mdd is None else mdd.duration_periods,
         "max_drawdown_duration_days": None if mdd is None else mdd.duration_days,
-        "average_drawdown": average_drawdown(curve),
-        "drawdown_count": None if mdd is None else len(episodes),
+        "average_drawdown": curve.average_drawdown(),
+        "drawdown_count": None if mdd is None else curve.drawdown_count(),
         "var_95": value_at_risk(rets, 0.05),
         "cvar_95": conditional_value_at_risk(rets, 0.05),
         "var_99": value_at_risk(rets, 0.01),
@@ -237,7 +227,7 @@ def compute_metrics(
         "tracking_error": te,
         "information_ratio": ir,
         "exposure": None if exposure is None else _exposure(exposure),
-        "turnover": None if traded_notional is None else _turnover(traded_notional, curve),
+        "turnover": None if traded_notional is None else turnover_of_average(traded_notional, curve.average_equity()),
         "trade_count": len(pnls),
         "winning_trades": sum(1 for p in pnls if p > 0),
         "losing_trades": sum(1 for p in pnls if p < 0),
