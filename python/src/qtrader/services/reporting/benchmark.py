@@ -81,8 +81,18 @@ def level_returns(times: Sequence[datetime], levels: Sequence[Decimal | None]) -
     for i in range(1, len(times)):
         prev, cur = levels[i - 1], levels[i]
         if prev is not None and cur is not None and prev > 0:
-            out[times[i]] = float(_CTX.subtract(_CTX.divide(cur, prev), 1))
+            out[times[i]] = level_return(prev, cur)
     return out
+
+
+def level_return(prev: Decimal, cur: Decimal) -> float:
+    """cur / prev - 1 (prev > 0)."""
+    return float(_CTX.subtract(_CTX.divide(cur, prev), 1))
+
+
+def scaled_level(level: Decimal, base: Decimal, capital: Decimal) -> Decimal:
+    """The value of ``capital`` put in the benchmark at ``base``, at ``level``."""
+    return _CTX.divide(_CTX.multiply(capital, level), base)
 
 
 def scaled_to_equity(levels: Sequence[Decimal | None], equity: Sequence[Decimal]) -> list[Decimal | None]:
@@ -91,4 +101,4 @@ def scaled_to_equity(levels: Sequence[Decimal | None], equity: Sequence[Decimal]
     if start is None:
         return [None] * len(levels)
     base, capital = levels[start], equity[start]
-    return [None if lv is None else _CTX.divide(_CTX.multiply(capital, lv), base) for lv in levels]
+    return [None if lv is None else scaled_level(lv, base, capital) for lv in levels]

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import itertools
 import math
+from array import array
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +21,9 @@ import numpy as np
 MAX_POINTS = 4000
 
 _GREEN, _RED, _BLUE, _GREY = "#2ca02c", "#d62728", "#1f77b4", "#7f7f7f"
+_NAN = float("nan")  # "no value" in a float series (_num never gives NaN: it gives None for non-finite values)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_US = timedelta(microseconds=1)
 
 
 def _num(x: Decimal | float | None) -> float | None:
@@ -28,6 +32,12 @@ def _num(x: Decimal | float | None) -> float | None:
         return None
     f = float(x)
     return float(f"{f:.10g}") if math.isfinite(f) else None
+
+
+def _num_or_nan(x: Decimal | float) -> float:
+    """``_num``, with NaN for its None."""
+    f = float(x)
+    return float(f"{f:.10g}") if math.isfinite(f) else _NAN
 
 
 def time_labels(times: Sequence[datetime]) -> list[str]:
@@ -53,6 +63,108 @@ def decimate(values: Sequence[float | None], max_points: int = MAX_POINTS) -> li
             keep.add(min(present, key=lambda i: values[i]))
             keep.add(max(present, key=lambda i: values[i]))
     return sorted(keep)
+
+
+def decimate_array(values: np.ndarray, max_points: int = MAX_POINTS) -> list[int]:
+    """``decimate`` of a float array without NaN (the same indices, computed per bucket by numpy)."""
+    n = len(values)
+    if n <= max_points:
+        return list(range(n))
+    if np.isnan(values).any():
+        return decimate([None if v != v else v for v in values.tolist()], max_points)
+    size = math.ceil(n / (max_points // 4))
+    keep: set[int] = set()
+    for start in range(0, n, size):
+        end = min(start + size, n)
+        bucket = values[start:end]
+        # argmin / argmax take the first of equal values, as min / max over the indices do
+        keep.update((start, end - 1, start + int(bucket.argmin()), start + int(bucket.argmax())))
+    return sorted(keep)
+
+
+class CurveSeries:
+    """The curve as the page draws it, gathered piece by piece: per point the equity and the drawdown (in
+    percent) as display floats (``_num``), the benchmark's buy-and-hold value (NaN where there is none), the
+    period returns and a way to get the timestamps of the few points a chart keeps."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self._equity = array("d")
+        self._drawdown = array("d")
+        self._bench = array("d")
+        self.has_benchmark = False
+        self.returns: np.ndarray = np.zeros(0, dtype=np.float64)
+        self.month_table: dict[int, dict[int | str, float | None]] = {}
+        self._times: list[datetime] | None = []
+        self._micros = array("q")
+
+    def add(self, equity: Sequence[Decimal], drawdown: Sequence[Decimal],
+            times: Sequence[datetime] | None = None, micros: array | None = None) -> None:
+        """The next points: equity and drawdown decimals, and their times (datetimes, or UTC micro stamps)."""
+        self._equity.extend([_num_or_nan(v) for v in equity])
+        self._drawdown.extend([_num_or_nan(float(v) * 100) for v in drawdown])
+        self._bench.extend([_NAN] * len(equity))
+        if micros is not None:
+            self._times = None
+            self._micros.extend(micros)
+        else:
+            self._times.extend(times)
+        self.n += len(equity)
+
+    def set_benchmark(self, index: int, value: Decimal | None) -> None:
+        """The benchmark's value at point ``index`` (None: none there)."""
+        if value is not None:
+            self.has_benchmark = True
+            self._bench[index] = _num_or_nan(value)
+
+    def times_at(self, indices: Sequence[int]) -> list[datetime]:
+        if self._times is not None:
+            return [self._times[i] for i in indices]
+        return [_EPOCH + _US * self._micros[i] for i in indices]
+
+    def equity(self) -> np.ndarray:
+        return np.frombuffer(self._equity, dtype=np.float64)
+
+    def drawdown(self) -> np.ndarray:
+        return np.frombuffer(self._drawdown, dtype=np.float64)
+
+    def benchmark(self) -> np.ndarray:
+        return np.frombuffer(self._bench, dtype=np.float64)
+
+
+def _floats(values: np.ndarray, idx: list[int]) -> list[float | None]:
+    return [None if v != v else v for v in values[idx].tolist()]
+
+
+def equity_figure_of(series: CurveSeries, benchmark_label: str | None) -> dict[str, Any]:
+    """``equity_figure`` of a CurveSeries."""
+    eq = series.equity()
+    idx = decimate_array(eq)
+    labels = time_labels(series.times_at(idx))
+    data = [{
+        "type": "scatter", "mode": "lines", "name": "Strategy equity", "x": labels, "y": _floats(eq, idx),
+        "line": {"color": _BLUE, "width": 2},
+    }]
+    if series.has_benchmark:
+        data.append({
+            "type": "scatter", "mode": "lines", "name": f"Benchmark: {benchmark_label} (buy and hold)",
+            "x": labels, "y": _floats(series.benchmark(), idx), "connectgaps": True,
+            "line": {"color": _GREY, "width": 1.5, "dash": "dot"},
+        })
+    return {"data": data, "layout": _layout("Equity", "Equity", xaxis={"type": "date"})}
+
+
+def drawdown_figure_of(series: CurveSeries) -> dict[str, Any]:
+    """``drawdown_figure`` of a CurveSeries."""
+    dd = series.drawdown()
+    idx = decimate_array(dd)
+    data = [{
+        "type": "scatter", "mode": "lines", "name": "Drawdown", "x": time_labels(series.times_at(idx)),
+        "y": _floats(dd, idx), "fill": "tozeroy", "line": {"color": _RED, "width": 1},
+        "fillcolor": "rgba(214,39,40,0.3)",
+    }]
+    return {"data": data, "layout": _layout("Underwater (drawdown)", "Drawdown (%)", xaxis={"type": "date"},
+                                            showlegend=False)}
 
 
 def _layout(title: str, y_title: str, **extra: Any) -> dict[str, Any]:

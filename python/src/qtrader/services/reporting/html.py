@@ -23,8 +23,9 @@ import yaml
 
 from qtrader.contracts.scalars import decimal_to_str, timestamp_to_str
 from qtrader.errors import ConfigError
-from qtrader.libraries.performance import period_returns
+from qtrader.libraries.performance import CurveStats
 from qtrader.services.reporting import charts
+from qtrader.services.reporting.charts import CurveSeries
 from qtrader.services.reporting.formatting import format_metric, metric_label, metric_rows, money, pct
 from qtrader.services.reporting.monthly import monthly_returns
 from qtrader.services.reporting.rows import TRADE_COLUMNS
@@ -56,6 +57,21 @@ class ReportData:
     traded_notional: Decimal = Decimal(0)
     fills: int = 0
     warnings: Sequence[str] = ()
+    #: The curve as the charts need it, when already gathered (a long run's report): equity_rows and
+    #: benchmark_values are then not read.
+    series: CurveSeries | None = None
+
+
+def series_of(rows: Sequence[Mapping[str, Any]], benchmark_values: Sequence[Decimal | None] | None) -> CurveSeries:
+    """The CurveSeries of whole equity rows (timestamp, equity, drawdown) and benchmark values."""
+    series = CurveSeries()
+    series.add([r["equity"] for r in rows], [r["drawdown"] for r in rows], times=[r["timestamp"] for r in rows])
+    if benchmark_values is not None:
+        for i, value in enumerate(benchmark_values):
+            series.set_benchmark(i, value)
+    series.returns = CurveStats.of([(r["timestamp"], r["equity"]) for r in rows]).returns()
+    series.month_table = monthly_returns(rows)
+    return series
 
 
 @cache
@@ -144,8 +160,7 @@ def _heat_color(r: float | None) -> str:
     return f"rgba(44,160,44,{alpha:.3f})" if r >= 0 else f"rgba(214,39,40,{alpha:.3f})"
 
 
-def _monthly_table(rows: Sequence[Mapping[str, Any]]) -> str:
-    table = monthly_returns(rows)
+def _monthly_table(table: Mapping[int, Mapping[int | str, float | None]]) -> str:
     if not table:
         return '<p class="empty" id="monthly-empty">no equity data: no monthly returns</p>'
     head = "".join(f"<th>{m}</th>" for m in _MONTHS)
@@ -275,16 +290,15 @@ _RENDER_JS = """
 def build_html(data: ReportData) -> str:
     """The whole page as one string: a pure function of ``data`` (no clock, no random ids)."""
     m = data.metrics
-    rows = data.equity_rows
-    times = [r["timestamp"] for r in rows]
+    series = data.series if data.series is not None else series_of(data.equity_rows, data.benchmark_values)
+    rows = series.n
     plots = _Charts()
 
-    equity = charts.equity_figure(times, [r["equity"] for r in rows], data.benchmark_values, data.benchmark_label) \
-        if rows else None
-    drawdown = charts.drawdown_figure(times, [r["drawdown"] for r in rows]) if rows else None
-    returns = period_returns([(r["timestamp"], r["equity"]) for r in rows])
-    ret_fig = charts.histogram_figure([r * 100 for r in returns], "Distribution of period returns",
-                                      "Return per period (%)", "Periods") if returns else None
+    equity = charts.equity_figure_of(series, data.benchmark_label) if rows else None
+    drawdown = charts.drawdown_figure_of(series) if rows else None
+    returns = series.returns
+    ret_fig = charts.histogram_figure(returns * 100, "Distribution of period returns",
+                                      "Return per period (%)", "Periods") if len(returns) else None
     pnl_fig = charts.histogram_figure([float(t["net_pnl"]) for t in data.trade_rows], "Trade P&L distribution",
                                       "Net P&L per trade", "Trades") if data.trade_rows else None
 
@@ -296,7 +310,7 @@ def build_html(data: ReportData) -> str:
     body = f"""
 <main>
 <h1>{_e(data.title)}</h1>
-<p class="sub">{period}; {len(rows)} equity points; {len(data.trade_rows)} trades{bench}</p>
+<p class="sub">{period}; {rows} equity points; {len(data.trade_rows)} trades{bench}</p>
 {warnings}
 {_headline(m)}
 <section id="equity-section"><h2>Equity</h2>
@@ -306,7 +320,7 @@ def build_html(data: ReportData) -> str:
 {plots.chart("chart-drawdown", drawdown, "no equity data: no drawdown")}
 </section>
 <section id="monthly-section"><h2>Monthly returns</h2>
-{_monthly_table(rows)}
+{_monthly_table(series.month_table)}
 </section>
 <section id="returns-section"><h2>Period returns</h2>
 {plots.chart("chart-returns", ret_fig, "no period returns (fewer than two equity points)")}

@@ -14,27 +14,49 @@ def _ret(end: Decimal, base: Decimal) -> float | None:
     return None if base <= 0 else float(_CTX.subtract(_CTX.divide(end, base), 1))
 
 
+class MonthEnds:
+    """The last equity of each (UTC) month and the first equity of the curve, gathered piece by piece."""
+
+    def __init__(self) -> None:
+        self.first: Decimal | None = None
+        self.month_end: dict[tuple[int, int], Decimal] = {}
+
+    def add(self, months: Sequence[tuple[int, int]], equities: Sequence[Decimal], first: Decimal | None = None) -> None:
+        """Points in time order: their (year, month) and equity (the last one of a month wins). ``first``: the
+        equity of the first point of this piece, when ``equities`` holds only month ends."""
+        if self.first is None:
+            self.first = first if first is not None else (equities[0] if equities else None)
+        self.month_end.update(zip(months, equities))
+
+    def table(self) -> dict[int, dict[int | str, float | None]]:
+        """{year: {1..12: return, "year": return}}, as ``monthly_returns``."""
+        month_end = self.month_end
+        table: dict[int, dict[int | str, float | None]] = {}
+        if self.first is None:
+            return table
+        base = self.first
+        year_base = base
+        keys = sorted(month_end)
+        for i, (year, month) in enumerate(keys):
+            end = month_end[(year, month)]
+            table.setdefault(year, {})[month] = _ret(end, base)
+            base = end
+            if i + 1 == len(keys) or keys[i + 1][0] != year:
+                table[year]["year"] = _ret(end, year_base)
+                year_base = end
+        return table
+
+
 def monthly_returns(rows: Sequence[Mapping[str, Any]]) -> dict[int, dict[int | str, float | None]]:
     """{year: {1..12: return, "year": return}} from the last equity of each (UTC) month.
 
     A month's return is its last equity over the previous month's last equity, minus 1; the first month's
     base is the first point of the curve. Months without a point are absent. None when the base is <= 0.
     """
-    month_end: dict[tuple[int, int], Decimal] = {}
+    ends = MonthEnds()
+    months = []
     for row in rows:
         t = row["timestamp"].astimezone(UTC)
-        month_end[(t.year, t.month)] = row["equity"]  # rows are in time order: the last one wins
-    table: dict[int, dict[int | str, float | None]] = {}
-    if not rows:
-        return table
-    base = rows[0]["equity"]
-    year_base = base
-    keys = sorted(month_end)
-    for i, (year, month) in enumerate(keys):
-        end = month_end[(year, month)]
-        table.setdefault(year, {})[month] = _ret(end, base)
-        base = end
-        if i + 1 == len(keys) or keys[i + 1][0] != year:
-            table[year]["year"] = _ret(end, year_base)
-            year_base = end
-    return table
+        months.append((t.year, t.month))
+    ends.add(months, [row["equity"] for row in rows])
+    return ends.table()

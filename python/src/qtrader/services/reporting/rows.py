@@ -69,23 +69,35 @@ class EquityRow(NamedTuple):
         return self._fields
 
 
-def equity_rows(points: Iterable[StatePoint]) -> list[EquityRow]:
-    """One row per point (already one per timestamp, sorted), with the drawdown from the running peak.
+class Drawdowns:
+    """The drawdown column, computed piece by piece: equity / max(equity so far) - 1, rounded half-even to 12
+    places; 0 while the peak is <= 0 (a drawdown from a non-positive peak has no meaning)."""
 
-    drawdown = equity / max(equity so far) - 1, rounded half-even to 12 places; 0 while the peak is <= 0
-    (a drawdown from a non-positive peak has no meaning).
-    """
-    rows: list[EquityRow] = []
-    peak: Decimal | None = None
-    for timestamp, cash, market_value, equity, gross_exposure, leverage, _exposed in points:
-        if peak is None or equity > peak:
-            peak = equity
-        if peak > _ZERO and equity < peak:
-            drawdown = quantize12(_CTX.subtract(_CTX.divide(equity, peak), 1))
-        else:
-            drawdown = _ZERO
-        rows.append(EquityRow(timestamp, cash, market_value, equity, gross_exposure, leverage, drawdown))
-    return rows
+    def __init__(self) -> None:
+        self.peak: Decimal | None = None
+
+    def of(self, equities: Iterable[Decimal]) -> list[Decimal]:
+        """The drawdowns of the next points (in time order)."""
+        out: list[Decimal] = []
+        peak = self.peak
+        for equity in equities:
+            if peak is None or equity > peak:
+                peak = equity
+            if peak > _ZERO and equity < peak:
+                out.append(quantize12(_CTX.subtract(_CTX.divide(equity, peak), 1)))
+            else:
+                out.append(_ZERO)
+        self.peak = peak
+        return out
+
+
+def equity_rows(points: Iterable[StatePoint]) -> list[EquityRow]:
+    """One row per point (already one per timestamp, sorted), with the drawdown from the running peak
+    (see Drawdowns)."""
+    points = list(points)
+    drawdowns = Drawdowns().of([p[3] for p in points])
+    return [EquityRow(t, cash, mv, equity, gross, leverage, dd)
+            for (t, cash, mv, equity, gross, leverage, _exposed), dd in zip(points, drawdowns)]
 
 
 def holding_days(opened: datetime, closed: datetime) -> Decimal:

@@ -8,29 +8,48 @@ derives (drawdowns, metrics) and writes.
 
 from __future__ import annotations
 
+import csv
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from qtrader.contracts.base import ContractModel
-from qtrader.libraries.performance import Trade, compute_metrics
+from qtrader.contracts.scalars import decimal_to_str
+from qtrader.libraries.performance import CurveStats, Trade, compute_metrics
 from qtrader.services.reporting import exports
 from qtrader.services.reporting.benchmark import (
     align_levels,
+    level_return,
     level_returns,
     read_benchmark_csv,
+    scaled_level,
     scaled_to_equity,
 )
+from qtrader.services.reporting.charts import CurveSeries
 from qtrader.services.reporting.config import ReportingConfig, parse_reporting_config
+from qtrader.services.reporting.curve import (
+    DECIMAL_COLUMNS,
+    DEFAULT_CHUNK_SIZE,
+    Chunk,
+    decode,
+    freeze,
+    month_keys,
+    ordered_chunks,
+    timestamp_texts,
+)
 from qtrader.services.reporting.html import ReportData, build_html
+from qtrader.services.reporting.monthly import MonthEnds
 from qtrader.services.reporting.rows import (
     EQUITY_COLUMNS,
     TRADE_COLUMNS,
-    StatePoint,
-    equity_rows,
+    Drawdowns,
+    EquityRow,
     state_point,
     trade_row,
 )
@@ -40,14 +59,36 @@ _ZERO = Decimal(0)
 _CTX = Context(prec=100, rounding=ROUND_HALF_EVEN)
 
 
+def _csv_texts(joined: str, texts: list[str]) -> list[str]:
+    """``decimal_to_str`` of each Decimal from its ``str``: the same text but for exponents and negative zero."""
+    if "E" not in joined and "-" not in joined:
+        return texts
+    return [decimal_to_str(Decimal(t)) if ("E" in t or t[0] == "-") else t for t in texts]
+
+
+@dataclass
+class _Gathered:
+    """What one pass over the curve gives (see ReportingService._gather)."""
+
+    stats: CurveStats
+    series: CurveSeries
+    exposed: bytes
+    bench_returns: dict[int, float] | None  # by point index (1..n-1), for CurveStats(keep_times=False)
+    any_level: bool
+    error: Exception | None = field(default=None)
+
 
 class ReportingService:
     """Equity curve, trades, activity counters and benchmark of one run; exports and the HTML report."""
 
     name = "reporting"
 
-    def __init__(self, config: Mapping[str, Any] | None = None, *, base_dir: Path = Path(".")) -> None:
+    def __init__(self, config: Mapping[str, Any] | None = None, *, base_dir: Path = Path("."),
+                 chunk_size: int = DEFAULT_CHUNK_SIZE) -> None:
+        if chunk_size < 1:
+            raise ValueError(f"chunk_size must be >= 1, got {chunk_size}")
         self.config: ReportingConfig = parse_reporting_config(config)
+        self._chunk_size = chunk_size
         self._bench_by_date = None
         bench = self.config.benchmark
         if bench is not None and bench.path is not None:
@@ -63,7 +104,10 @@ class ReportingService:
 
     def reset(self) -> None:
         """Forget the run (the config and a benchmark file stay)."""
-        self._points: list[StatePoint] = []  # one per timestamp, in arrival order
+        # The equity curve: frozen chunks (see curve.py), then the open chunk of points (one per timestamp, in
+        # arrival order); only the open chunk's last point can still be replaced.
+        self._frozen: list[Chunk] = []
+        self._open: list[tuple] = []
         self._last_time: datetime | None = None
         self._sorted = True
         self._trades: list[dict[str, Any]] = []
@@ -73,8 +117,7 @@ class ReportingService:
         self._rejections: list[dict[str, Any]] = []
         self._rejection_codes: Counter[str] = Counter()
         self._bench_closes: dict[datetime, Decimal] = {}
-        self._rows_cache: list[dict[str, Any]] | None = None
-        self._exposure: list[bool] | None = None  # set by finish, which frees the points
+        self._rows_cache: list[EquityRow] | None = None
 
     # -- observing --------------------------------------------------------------------------------------------
 
@@ -101,12 +144,17 @@ class ReportingService:
         point = state_point(state)
         last = self._last_time
         if last is not None and t == last:
-            self._points[-1] = point  # the last state at a timestamp wins
+            self._open[-1] = point  # the last state at a timestamp wins
         else:
             if last is not None and t < last:
                 self._sorted = False  # out of time order: sorted (last state per timestamp) when rows are asked
             self._last_time = t
-            self._points.append(point)
+            points = self._open
+            if len(points) >= self._chunk_size:  # a new timestamp: every point of the open chunk is final
+                self._frozen.append(freeze(points))
+                self._open = [point]
+            else:
+                points.append(point)
         self._rows_cache = None
         for lot in state.closed_lots or ():
             self._trades.append(trade_row(lot))
@@ -134,37 +182,20 @@ class ReportingService:
 
     # -- results ----------------------------------------------------------------------------------------------
 
-    def _ordered_points(self) -> list[StatePoint]:
-        if self._sorted:
-            return self._points
-        latest: dict[datetime, StatePoint] = {}
-        for point in self._points:
-            latest[point[0]] = point
-        return sorted(latest.values(), key=lambda p: p[0])
+    def _chunks(self) -> Any:
+        return ordered_chunks(self._frozen, self._open, self._sorted, self._chunk_size)
 
-    def _seal(self) -> None:
-        """End of the run: turn the points into rows and exposure flags, freeing each point as its row is made.
-
-        A long run holds a point per timestamp (a million on a long run); the rows reuse the points' decimals, so
-        the rows and the points are never both in memory. ``reset`` starts over; no state may follow ``finish``.
-        """
-        points = self._ordered_points()
-        self._points = []
-        exposure: list[bool] = []
-
-        def consume() -> Iterator[tuple]:
-            for i, point in enumerate(points):
-                points[i] = None
-                exposure.append(point[6])
-                yield point
-
-        self._rows_cache = equity_rows(consume())
-        self._exposure = exposure
-
-    def equity_rows(self) -> list[dict[str, Any]]:
-        """One row per timestamp (the last PortfolioState there), in time order, columns EQUITY_COLUMNS."""
+    def equity_rows(self) -> list[EquityRow]:
+        """One row per timestamp (the last PortfolioState there), in time order, columns EQUITY_COLUMNS.
+        (Materialises the whole curve: for tests and small runs; ``finish`` does not use it.)"""
         if self._rows_cache is None:
-            self._rows_cache = equity_rows(self._ordered_points())
+            rows: list[EquityRow] = []
+            drawdowns = Drawdowns()
+            for chunk in self._chunks():
+                d = decode(chunk)
+                cash, mv, _, gross, leverage = ([Decimal(t) for t in col] for col in d.texts)
+                rows.extend(map(EquityRow, d.times, cash, mv, d.equity, gross, leverage, drawdowns.of(d.equity)))
+            self._rows_cache = rows
         return self._rows_cache
 
     def trade_rows(self) -> list[dict[str, Any]]:
@@ -173,9 +204,7 @@ class ReportingService:
 
     def exposure(self) -> list[bool]:
         """Per equity timestamp: True when the state there held any non-zero position."""
-        if self._exposure is not None:
-            return list(self._exposure)
-        return [p[6] for p in self._ordered_points()]
+        return [bool(b) for chunk in self._chunks() for b in chunk.exposed]
 
     @property
     def traded_notional(self) -> Decimal:
@@ -221,9 +250,101 @@ class ReportingService:
             out.append(f"benchmark {what} has no close at any timestamp of the equity curve: benchmark metrics are n/a")
         return out
 
-    def metrics(self, periods_per_year: float | None = None, risk_free_rate: float | None = None) -> dict[str, Any]:
-        """compute_metrics on this run's curve, trades, benchmark, exposure and traded notional."""
-        rows = self.equity_rows()
+    def _gather(self, run_dir: Path | None = None) -> _Gathered:
+        """One pass over the curve, a chunk at a time: the metrics' curve figures, the charts' series, the exposure
+        flags and the benchmark; with ``run_dir``, equity.csv and equity.parquet are written on the way. Nothing
+        of the size of the curve is held but compact arrays (floats, flags) and one Parquet row group."""
+        bench = self.config.benchmark
+        by_time = self._bench_closes if bench is not None and bench.symbol is not None else None
+        by_date = self._bench_by_date if bench is not None and bench.symbol is None else None
+        stats = CurveStats(keep_times=False)
+        series = CurveSeries()
+        months = MonthEnds()
+        drawdowns = Drawdowns()
+        exposed = bytearray()
+        bench_returns: dict[int, float] | None = {} if bench is not None else None
+        any_level = False
+        prev_level: Decimal | None = None
+        start: tuple[Decimal, Decimal] | None = None  # (base level, capital) of the benchmark's buy and hold
+        before_start: list[tuple[int, Decimal]] = []
+        error: Exception | None = None
+        handle = writer = parquet = None
+        if run_dir is not None:
+            handle = (run_dir / "equity.csv").open("w", newline="", encoding="utf-8")
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(EQUITY_COLUMNS)
+        try:
+            if run_dir is not None:
+                parquet = exports.ParquetChunks(run_dir / "equity.parquet", exports.EQUITY_SCHEMA)
+            offset = 0
+            for chunk in self._chunks():
+                d = decode(chunk)
+                n = len(d.equity)
+                dd = drawdowns.of(d.equity)
+                stats.add(d.times, d.equity, validate=False)
+                series.add(d.equity, dd, micros=d.micros)
+                keys, ends = month_keys(d.micros)
+                months.add(keys, [d.equity[i] for i in ends], first=d.equity[0])
+                exposed += d.exposed
+                if bench is not None:
+                    levels = align_levels(d.times, by_time=by_time, by_date=by_date)
+                    for j, level in enumerate(levels):
+                        i = offset + j
+                        if level is not None:
+                            any_level = True
+                            if prev_level is not None and prev_level > 0:
+                                bench_returns[i] = level_return(prev_level, level)
+                            if start is None and level > 0:
+                                start = (level, d.equity[j])
+                                for k, early in before_start:
+                                    series.set_benchmark(k, scaled_level(early, *start))
+                                before_start = []
+                            if start is None:
+                                before_start.append((i, level))
+                            else:
+                                series.set_benchmark(i, scaled_level(level, *start))
+                        prev_level = level
+                if writer is not None:
+                    stamps = timestamp_texts(d.micros)
+                    texts = [_csv_texts(chunk.columns[k], d.texts[k]) for k in range(len(DECIMAL_COLUMNS))]
+                    writer.writerows(zip(stamps, *texts, [decimal_to_str(v) for v in dd]))
+                    if parquet is not None:
+                        columns = [*chunk.columns, "\n".join(map(str, dd))]
+                        try:
+                            arrays = [exports.timestamp_array(d.micros)]
+                            arrays += [exports.decimal_array(col, n) for col in columns]
+                        except pa.ArrowInvalid:
+                            error = self._parquet_error(columns, stamps)
+                            parquet.abort()
+                            parquet = None
+                        else:
+                            parquet.write(arrays)
+                offset += n
+            if parquet is not None:
+                parquet.close()
+                parquet = None
+        finally:
+            if parquet is not None:
+                parquet.abort()
+            if handle is not None:
+                handle.close()
+        series.returns = stats.returns()
+        series.month_table = months.table()
+        return _Gathered(stats, series, bytes(exposed), bench_returns, any_level, error)
+
+    @staticmethod
+    def _parquet_error(columns: list[str], stamps: list[str]) -> Exception:
+        for name, joined in zip((*DECIMAL_COLUMNS, "drawdown"), columns):
+            texts = joined.split("\n")
+            try:
+                exports.decimal_array(joined, len(texts))
+            except pa.ArrowInvalid:
+                error = exports.decimal_error(name, texts, stamps)
+                return exports.DecimalRangeError(f"equity.parquet: {error} (equity.csv has the exact value)")
+        return exports.DecimalRangeError("equity.parquet: a decimal does not fit decimal128(38, 12)")
+
+    def _metrics_of(self, gathered: _Gathered, periods_per_year: float | None = None,
+                    risk_free_rate: float | None = None) -> dict[str, Any]:
         trades = [
             Trade(
                 symbol=t["symbol"], entry_time=t["entry_time"], exit_time=t["exit_time"], quantity=t["quantity"],
@@ -232,23 +353,31 @@ class ReportingService:
             for t in self._trades
         ]
         return compute_metrics(
-            [(row["timestamp"], row["equity"]) for row in rows],
+            gathered.stats,
             trades,
-            benchmark_returns=self.benchmark_returns(),
+            benchmark_returns=gathered.bench_returns,
             risk_free_rate=self.config.risk_free_rate if risk_free_rate is None else risk_free_rate,
             periods_per_year=self.config.periods_per_year if periods_per_year is None else periods_per_year,
-            exposure=self.exposure(),
+            exposure=gathered.exposed,
             traded_notional=self._notional,
         )
 
-    def report_data(self, metrics: Mapping[str, Any], run_config: Mapping[str, Any]) -> ReportData:
-        """Everything the HTML page shows."""
-        rows = self.equity_rows()
+    def metrics(self, periods_per_year: float | None = None, risk_free_rate: float | None = None) -> dict[str, Any]:
+        """compute_metrics on this run's curve, trades, benchmark, exposure and traded notional."""
+        return self._metrics_of(self._gather(), periods_per_year, risk_free_rate)
+
+    def _title_and_label(self, run_config: Mapping[str, Any]) -> tuple[str, str | None]:
         bench = self.config.benchmark
         label = None
         if bench is not None:
             label = bench.symbol if bench.symbol is not None else Path(bench.path).name
         title = self.config.title or str(run_config.get("name") or "") or "QTrader backtest report"
+        return title, label
+
+    def report_data(self, metrics: Mapping[str, Any], run_config: Mapping[str, Any]) -> ReportData:
+        """Everything the HTML page shows (with the whole equity rows and benchmark values)."""
+        rows = self.equity_rows()
+        title, label = self._title_and_label(run_config)
         return ReportData(
             title=title,
             equity_rows=rows,
@@ -266,18 +395,35 @@ class ReportingService:
         )
 
     def finish(self, run_dir: Path, run_config: Mapping[str, Any]) -> dict[str, Any]:
-        """Write equity/trades CSV and Parquet, metrics.json and (unless html: false) report.html; return metrics."""
+        """Write equity/trades CSV and Parquet, metrics.json and (unless html: false) report.html; return metrics.
+
+        One pass over the curve writes the equity files and gathers what the metrics and the page need, so a
+        long run never holds its curve as Python objects. A decimal that does not fit the Parquet type is a
+        DecimalRangeError, raised once the CSV files are written (equity.parquet is then not written).
+        """
         run_dir = Path(run_dir)
         run_dir.mkdir(parents=True, exist_ok=True)
-        self._seal()
-        rows, trades = self.equity_rows(), self.trade_rows()
-        metrics = self.metrics()
-        exports.write_csv(run_dir / "equity.csv", EQUITY_COLUMNS, rows)
+        gathered = self._gather(run_dir)
+        trades = self.trade_rows()
         exports.write_csv(run_dir / "trades.csv", TRADE_COLUMNS, trades)
-        exports.write_parquet(run_dir / "equity.parquet", exports.EQUITY_SCHEMA, rows)
+        if gathered.error is not None:
+            raise gathered.error
         exports.write_parquet(run_dir / "trades.parquet", exports.TRADES_SCHEMA, trades)
+        metrics = self._metrics_of(gathered)
         (run_dir / "metrics.json").write_text(exports.metrics_json(metrics), encoding="utf-8")
         if self.config.html:
-            html = build_html(self.report_data(metrics, run_config))
-            (run_dir / "report.html").write_text(html, encoding="utf-8")
+            bench = self.config.benchmark
+            warnings = []
+            if bench is not None and gathered.stats.n and not gathered.any_level:
+                what = f"symbol {bench.symbol}" if bench.symbol is not None else f"file {bench.path}"
+                warnings.append(f"benchmark {what} has no close at any timestamp of the equity curve: "
+                                "benchmark metrics are n/a")
+            title, label = self._title_and_label(run_config)
+            data = ReportData(
+                title=title, equity_rows=(), trade_rows=trades, metrics=dict(metrics), benchmark_label=label,
+                event_counts=self.event_counts(), rejection_counts=self.rejection_counts(),
+                rejections=self.rejections(), traded_notional=self._notional, fills=self._fills,
+                run_config=run_config, warnings=warnings, series=gathered.series,
+            )
+            (run_dir / "report.html").write_text(build_html(data), encoding="utf-8")
         return metrics
