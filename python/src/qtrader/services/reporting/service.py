@@ -243,12 +243,15 @@ class ReportingService:
 
     def warnings(self) -> list[str]:
         """Things a reader should know (e.g. a benchmark that matched nothing)."""
-        out = []
+        matched = any(level is not None for level in self.benchmark_levels())
+        return self._warnings(bool(self.equity_rows()), matched)
+
+    def _warnings(self, has_curve: bool, benchmark_matched: bool) -> list[str]:
         bench = self.config.benchmark
-        if bench is not None and self.equity_rows() and not any(lv is not None for lv in self.benchmark_levels()):
-            what = f"symbol {bench.symbol}" if bench.symbol is not None else f"file {bench.path}"
-            out.append(f"benchmark {what} has no close at any timestamp of the equity curve: benchmark metrics are n/a")
-        return out
+        if bench is None or not has_curve or benchmark_matched:
+            return []
+        what = f"symbol {bench.symbol}" if bench.symbol is not None else f"file {bench.path}"
+        return [f"benchmark {what} has no close at any timestamp of the equity curve: benchmark metrics are n/a"]
 
     def _gather(self, run_dir: Path | None = None) -> _Gathered:
         """One pass over the curve, a chunk at a time: the metrics' curve figures, the charts' series, the exposure
@@ -412,12 +415,7 @@ class ReportingService:
         metrics = self._metrics_of(gathered)
         (run_dir / "metrics.json").write_text(exports.metrics_json(metrics), encoding="utf-8")
         if self.config.html:
-            bench = self.config.benchmark
-            warnings = []
-            if bench is not None and gathered.stats.n and not gathered.any_level:
-                what = f"symbol {bench.symbol}" if bench.symbol is not None else f"file {bench.path}"
-                warnings.append(f"benchmark {what} has no close at any timestamp of the equity curve: "
-                                "benchmark metrics are n/a")
+            warnings = self._warnings(bool(gathered.stats.n), gathered.any_level)
             title, label = self._title_and_label(run_config)
             data = ReportData(
                 title=title, equity_rows=(), trade_rows=trades, metrics=dict(metrics), benchmark_label=label,
