@@ -288,6 +288,19 @@ def test_hand_average_drawdown_and_unrecovered_episode():
     assert perf.drawdown_series(c) == [0.0, -0.1, 0.0, 0.0, -0.25, -0.2]
 
 
+def test_curve_stats_in_pieces_keeps_the_same_episodes_as_the_whole_curve():
+    c = curve_of(100, 90, 100, 120, 90, 96, 130, 70)
+    whole = perf.drawdown_episodes(c)
+    stats = perf.CurveStats(keep_episodes=True)
+    for start in range(0, len(c), 3):
+        piece = c[start:start + 3]
+        stats.add([t for t, _ in piece], [v for _, v in piece])
+    assert stats.episodes() == whole and len(whole) == 3
+    assert stats.max_drawdown() == perf.max_drawdown(c)
+    with pytest.raises(ValueError, match="keep_episodes"):
+        perf.CurveStats().episodes()
+
+
 def test_hand_drawdown_peak_is_last_point_at_the_high_and_ties_go_to_earliest():
     # 100, 90, 100, 80, 100, 80: the 2nd episode starts at day 3 (the last time at 100), not day 1;
     # episodes 2 and 3 are both -20%: the earliest is the maximum drawdown

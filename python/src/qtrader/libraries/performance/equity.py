@@ -7,7 +7,6 @@ Equity is a Decimal (ints and floats are accepted and converted exactly). See do
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -66,24 +65,12 @@ def period_returns(equity_curve: Iterable[EquityPoint] | EquityCurve) -> list[fl
     from equity <= 0 (a bust account) has no meaningful return and is recorded as 0.0.
     A curve of n points gives n - 1 returns; return i belongs to timestamp ``times[i]``.
     """
-    curve = as_equity_curve(equity_curve)
-    v = curve.values
-    out: list[float] = []
-    for prev, cur in itertools.pairwise(v):
-        if prev <= ZERO:
-            out.append(0.0)
-        else:
-            out.append(float(DEC.divide(DEC.subtract(cur, prev), prev)))
-    return out
+    return CurveStats.of(equity_curve).returns().tolist()
 
 
 def total_return(equity_curve: Iterable[EquityPoint] | EquityCurve) -> float | None:
     """``E_last / E_first - 1``; 0.0 for a single point; None if empty or the first equity is <= 0."""
-    curve = as_equity_curve(equity_curve)
-    if not curve.values or curve.values[0] <= ZERO:
-        return None
-    first, last = curve.values[0], curve.values[-1]
-    return float(DEC.divide(DEC.subtract(last, first), first))
+    return CurveStats.of(equity_curve).total_return()
 
 
 def cagr(equity_curve: Iterable[EquityPoint] | EquityCurve, periods_per_year: float = 252) -> float | None:
@@ -93,23 +80,8 @@ def cagr(equity_curve: Iterable[EquityPoint] | EquityCurve, periods_per_year: fl
     is no return (fewer than two points), the first equity is <= 0, the final equity is negative
     (no real compound rate) or the result overflows a float. A final equity of exactly 0 gives -1.0.
     """
-    ppy = check_periods_per_year(periods_per_year)
-    curve = as_equity_curve(equity_curve)
-    n = len(curve) - 1
-    if n < 1 or curve.values[0] <= ZERO:
-        return None
-    first, last = curve.values[0], curve.values[-1]
-    if last < ZERO:
-        return None
-    if last == ZERO:
-        return -1.0
-    # expm1(log1p(.)) keeps full precision near zero, where float(growth) ** x - 1 would cancel.
-    tr = float(DEC.divide(DEC.subtract(last, first), first))
-    try:
-        g = math.expm1(math.log1p(tr) * ppy / n)
-    except (OverflowError, ValueError):
-        return None
-    return g if math.isfinite(g) else None
+    check_periods_per_year(periods_per_year)
+    return CurveStats.of(equity_curve).cagr(periods_per_year)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,60 +111,10 @@ class DrawdownEpisode:
         return self.recovery_index is not None
 
 
-def _episodes_exact(curve: EquityCurve) -> list[tuple[Decimal, DrawdownEpisode]]:
-    values, times = curve.values, curve.times
-    if not values or values[0] <= ZERO:
-        return []
-    last = len(values) - 1
-    found: list[tuple[Decimal, DrawdownEpisode]] = []
-
-    def close(peak_i: int, trough_i: int, depth: Decimal, recovery_i: int | None) -> None:
-        end_i = last if recovery_i is None else recovery_i
-        found.append(
-            (
-                depth,
-                DrawdownEpisode(
-                    depth=float(depth),
-                    peak_index=peak_i,
-                    trough_index=trough_i,
-                    recovery_index=recovery_i,
-                    peak_time=times[peak_i],
-                    trough_time=times[trough_i],
-                    recovery_time=None if recovery_i is None else times[recovery_i],
-                    duration_periods=end_i - peak_i,
-                    duration_days=elapsed_days(times[peak_i], times[end_i]),
-                    peak_equity=values[peak_i],
-                    trough_equity=values[trough_i],
-                ),
-            )
-        )
-
-    peak_i = 0
-    in_dd = False
-    trough_i = 0
-    depth = ZERO
-    for i, e in enumerate(values):
-        peak = values[peak_i]
-        if e >= peak:
-            if in_dd:
-                close(peak_i, trough_i, depth, i)
-                in_dd = False
-            peak_i = i  # the peak is the *last* point at the running maximum
-        else:
-            dd = DEC.subtract(DEC.divide(e, peak), 1)
-            if not in_dd:
-                in_dd, trough_i, depth = True, i, dd
-            elif dd < depth:  # strict: the earliest of equal troughs is kept
-                trough_i, depth = i, dd
-    if in_dd:
-        close(peak_i, trough_i, depth, None)
-    return found
-
-
 def drawdown_episodes(equity_curve: Iterable[EquityPoint] | EquityCurve) -> list[DrawdownEpisode]:
     """Every drawdown episode in time order; empty if the curve never falls below its running peak
     (or is empty, or starts at equity <= 0, where drawdowns are undefined)."""
-    return [ep for _, ep in _episodes_exact(as_equity_curve(equity_curve))]
+    return CurveStats.of(equity_curve, keep_episodes=True).episodes()
 
 
 def drawdown_series(equity_curve: Iterable[EquityPoint] | EquityCurve) -> list[float]:
@@ -229,25 +151,7 @@ def max_drawdown(equity_curve: Iterable[EquityPoint] | EquityCurve) -> MaxDrawdo
 
     Ties go to the earliest episode. None only when undefined: empty curve or first equity <= 0.
     """
-    curve = as_equity_curve(equity_curve)
-    if not curve.values or curve.values[0] <= ZERO:
-        return None
-    eps = _episodes_exact(curve)
-    if not eps:
-        return MaxDrawdown(0.0, None, None, None, 0, 0.0, None)
-    best_depth, best = eps[0]
-    for d, ep in eps[1:]:
-        if d < best_depth:
-            best_depth, best = d, ep
-    return MaxDrawdown(
-        depth=best.depth,
-        peak_time=best.peak_time,
-        trough_time=best.trough_time,
-        recovery_time=best.recovery_time,
-        duration_periods=best.duration_periods,
-        duration_days=best.duration_days,
-        episode=best,
-    )
+    return CurveStats.of(equity_curve).max_drawdown()
 
 
 def average_drawdown(equity_curve: Iterable[EquityPoint] | EquityCurve) -> float | None:
@@ -255,42 +159,30 @@ def average_drawdown(equity_curve: Iterable[EquityPoint] | EquityCurve) -> float
 
     0.0 when there is no episode; None when drawdowns are undefined (empty curve, E_0 <= 0).
     """
-    curve = as_equity_curve(equity_curve)
-    if not curve.values or curve.values[0] <= ZERO:
-        return None
-    eps = _episodes_exact(curve)
-    if not eps:
-        return 0.0
-    total = ZERO
-    for d, _ in eps:
-        total = DEC.add(total, d)
-    return float(DEC.divide(total, len(eps)))
+    return CurveStats.of(equity_curve).average_drawdown()
 
 
 def calmar_ratio(
     equity_curve: Iterable[EquityPoint] | EquityCurve, periods_per_year: float = 252
 ) -> float | None:
     """``CAGR / |max drawdown|``; None when CAGR is undefined or there is no drawdown (as empyrical)."""
-    curve = as_equity_curve(equity_curve)
-    growth = cagr(curve, periods_per_year)
-    mdd = max_drawdown(curve)
-    if growth is None or mdd is None or mdd.depth >= 0.0:
-        return None
-    return growth / abs(mdd.depth)
+    return CurveStats.of(equity_curve).calmar_ratio(periods_per_year)
 
 
 class CurveStats:
     """Everything :func:`~qtrader.libraries.performance.compute_metrics` needs of an equity curve, gathered in one
     pass over the curve given in pieces (``add``), so a long curve never has to be held whole.
 
-    It computes exactly what the list-based functions compute (the same Decimal operations in the same order):
-    period returns (a float64 array), total return, CAGR, every drawdown episode (kept as a count, the Decimal sum
-    of the depths and the deepest one, not a list), the mean equity. Times are kept only with ``keep_times``
-    (needed to match a benchmark given by timestamp); without it, :meth:`return_times` is the period indices
-    1..n-1 instead, so a benchmark keyed by index matches the same periods.
+    The list-based functions (``period_returns``, ``max_drawdown``, ...) are this class on a whole curve, so
+    there is one implementation of each figure: period returns (a float64 array), total return, CAGR, drawdown
+    episodes (a count, the Decimal sum of the depths and the deepest one; the full list only with
+    ``keep_episodes``), the mean equity. Times are kept only with ``keep_times`` (needed to match a benchmark
+    given by timestamp); without it, :meth:`return_times` is the period indices 1..n-1 instead, so a benchmark
+    keyed by index matches the same periods. The figures are read after the last ``add``: reading one closes a
+    drawdown still open at the end of the curve.
     """
 
-    def __init__(self, keep_times: bool = True) -> None:
+    def __init__(self, keep_times: bool = True, keep_episodes: bool = False) -> None:
         self.n = 0
         self.first_time: Any = None
         self.last_time: Any = None
@@ -299,15 +191,16 @@ class CurveStats:
         self._total = ZERO
         self._returns: list[np.ndarray] = []
         self._times: list[Any] | None = [] if keep_times else None
-        # drawdown episodes (only while the first equity is > 0, as _episodes_exact)
+        # drawdown episodes (only while the first equity is > 0: below that drawdowns are undefined)
         self._episodes = 0
         self._depth_sum = ZERO
-        self._best: tuple[Decimal, tuple] | None = None  # (depth, (peak_i, trough_i, recovery_i, times, values))
+        self._best: tuple[Decimal, tuple] | None = None  # (depth, where) of the deepest, see _episode
         self._peak_i = 0
         self._peak: Any = None  # (time, value) of the running peak: the last point at the running maximum
         self._in_dd = False
         self._trough: tuple[int, Any, Decimal] | None = None
         self._depth = ZERO
+        self._episode_list: list[DrawdownEpisode] | None = [] if keep_episodes else None
 
     def add(self, times: Sequence[Any], values: Sequence[Any], *, validate: bool = True) -> None:
         """The next points of the curve, in time order (strictly increasing across calls too). ``validate=False``
@@ -350,7 +243,7 @@ class CurveStats:
             self._times.extend(times)
 
     def _step(self, i: int, t: Any, e: Decimal) -> None:
-        # as _episodes_exact, one point at a time
+        """One point of the drawdown walk: a new peak closes an open episode; a fall opens or deepens one."""
         peak_t, peak = self._peak
         if e >= peak:
             if self._in_dd:
@@ -368,8 +261,30 @@ class CurveStats:
         depth = self._depth
         self._episodes += 1
         self._depth_sum = DEC.add(self._depth_sum, depth)
+        found = (depth, (self._peak_i, self._peak, self._trough, recovery))
         if self._best is None or depth < self._best[0]:  # ties: the earliest episode
-            self._best = (depth, (self._peak_i, self._peak, self._trough, recovery))
+            self._best = found
+        if self._episode_list is not None:
+            self._episode_list.append(self._episode(*found))
+
+    def _episode(self, depth: Decimal, where: tuple) -> DrawdownEpisode:
+        """where = (peak index, (peak time, peak equity), (trough index, time, equity), (recovery index, time) or
+        None when the curve ends in the drawdown)."""
+        peak_i, (peak_t, peak_e), (trough_i, trough_t, trough_e), recovery = where
+        end_i, end_t = (self.n - 1, self.last_time) if recovery is None else recovery
+        return DrawdownEpisode(
+            depth=float(depth),
+            peak_index=peak_i,
+            trough_index=trough_i,
+            recovery_index=None if recovery is None else recovery[0],
+            peak_time=peak_t,
+            trough_time=trough_t,
+            recovery_time=None if recovery is None else recovery[1],
+            duration_periods=end_i - peak_i,
+            duration_days=elapsed_days(peak_t, end_t),
+            peak_equity=peak_e,
+            trough_equity=trough_e,
+        )
 
     def _finish_episodes(self) -> None:
         if self._in_dd:
@@ -431,21 +346,7 @@ class CurveStats:
         self._finish_episodes()
         if self._best is None:
             return MaxDrawdown(0.0, None, None, None, 0, 0.0, None)
-        depth, (peak_i, (peak_t, peak_e), (trough_i, trough_t, trough_e), recovery) = self._best
-        end_i, end_t = (self.n - 1, self.last_time) if recovery is None else recovery
-        episode = DrawdownEpisode(
-            depth=float(depth),
-            peak_index=peak_i,
-            trough_index=trough_i,
-            recovery_index=None if recovery is None else recovery[0],
-            peak_time=peak_t,
-            trough_time=trough_t,
-            recovery_time=None if recovery is None else recovery[1],
-            duration_periods=end_i - peak_i,
-            duration_days=elapsed_days(peak_t, end_t),
-            peak_equity=peak_e,
-            trough_equity=trough_e,
-        )
+        episode = self._episode(*self._best)
         return MaxDrawdown(
             depth=episode.depth,
             peak_time=episode.peak_time,
@@ -455,6 +356,13 @@ class CurveStats:
             duration_days=episode.duration_days,
             episode=episode,
         )
+
+    def episodes(self) -> list[DrawdownEpisode]:
+        """Every drawdown episode in time order (needs ``keep_episodes``); empty where drawdowns are undefined."""
+        if self._episode_list is None:
+            raise ValueError("CurveStats(keep_episodes=True) keeps the episodes; this one was made without")
+        self._finish_episodes()
+        return list(self._episode_list) if self.drawdowns_defined else []
 
     def average_drawdown(self) -> float | None:
         """As :func:`average_drawdown`."""
@@ -480,9 +388,9 @@ class CurveStats:
         return DEC.divide(self._total, self.n)
 
     @classmethod
-    def of(cls, equity_curve: Iterable[EquityPoint] | EquityCurve) -> CurveStats:
+    def of(cls, equity_curve: Iterable[EquityPoint] | EquityCurve, keep_episodes: bool = False) -> CurveStats:
         """The stats of a whole curve (validated as :func:`as_equity_curve` does)."""
         curve = as_equity_curve(equity_curve)
-        stats = cls()
+        stats = cls(keep_episodes=keep_episodes)
         stats.add(curve.times, curve.values, validate=False)
         return stats
