@@ -136,8 +136,8 @@ def _floats(values: np.ndarray, idx: list[int]) -> list[float | None]:
     return [None if v != v else v for v in values[idx].tolist()]
 
 
-def equity_figure_of(series: CurveSeries, benchmark_label: str | None) -> dict[str, Any]:
-    """``equity_figure`` of a CurveSeries."""
+def equity_figure(series: CurveSeries, benchmark_label: str | None) -> dict[str, Any]:
+    """The equity curve, and the benchmark's buy-and-hold value from the same starting equity."""
     eq = series.equity()
     idx = decimate_array(eq)
     labels = time_labels(series.times_at(idx))
@@ -154,8 +154,8 @@ def equity_figure_of(series: CurveSeries, benchmark_label: str | None) -> dict[s
     return {"data": data, "layout": _layout("Equity", "Equity", xaxis={"type": "date"})}
 
 
-def drawdown_figure_of(series: CurveSeries) -> dict[str, Any]:
-    """``drawdown_figure`` of a CurveSeries."""
+def drawdown_figure(series: CurveSeries) -> dict[str, Any]:
+    """The underwater chart: drawdown from the running peak, in percent."""
     dd = series.drawdown()
     idx = decimate_array(dd)
     data = [{
@@ -180,43 +180,6 @@ def _layout(title: str, y_title: str, **extra: Any) -> dict[str, Any]:
     }
     layout.update(extra)
     return layout
-
-
-def equity_figure(
-    times: Sequence[datetime],
-    equity: Sequence[Decimal],
-    benchmark: Sequence[Decimal | None] | None,
-    benchmark_label: str | None,
-) -> dict[str, Any]:
-    """The equity curve, and the benchmark's buy-and-hold value from the same starting equity."""
-    eq = [_num(v) for v in equity]
-    idx = decimate(eq)
-    labels = time_labels([times[i] for i in idx])
-    data = [{
-        "type": "scatter", "mode": "lines", "name": "Strategy equity", "x": labels, "y": [eq[i] for i in idx],
-        "line": {"color": _BLUE, "width": 2},
-    }]
-    if benchmark is not None and any(v is not None for v in benchmark):
-        bench = [_num(v) for v in benchmark]
-        data.append({
-            "type": "scatter", "mode": "lines", "name": f"Benchmark: {benchmark_label} (buy and hold)",
-            "x": labels, "y": [bench[i] for i in idx], "connectgaps": True,
-            "line": {"color": _GREY, "width": 1.5, "dash": "dot"},
-        })
-    return {"data": data, "layout": _layout("Equity", "Equity", xaxis={"type": "date"})}
-
-
-def drawdown_figure(times: Sequence[datetime], drawdown: Sequence[Decimal]) -> dict[str, Any]:
-    """The underwater chart: drawdown from the running peak, in percent."""
-    dd = [_num(float(v) * 100) for v in drawdown]
-    idx = decimate(dd)
-    data = [{
-        "type": "scatter", "mode": "lines", "name": "Drawdown", "x": time_labels([times[i] for i in idx]),
-        "y": [dd[i] for i in idx], "fill": "tozeroy", "line": {"color": _RED, "width": 1},
-        "fillcolor": "rgba(214,39,40,0.3)",
-    }]
-    return {"data": data, "layout": _layout("Underwater (drawdown)", "Drawdown (%)", xaxis={"type": "date"},
-                                            showlegend=False)}
 
 
 def histogram_bins(values: Sequence[float], max_bins: int = 50) -> tuple[list[float], list[float], list[int]]:

@@ -294,8 +294,8 @@ def build_html(data: ReportData) -> str:
     rows = series.n
     plots = _Charts()
 
-    equity = charts.equity_figure_of(series, data.benchmark_label) if rows else None
-    drawdown = charts.drawdown_figure_of(series) if rows else None
+    equity = charts.equity_figure(series, data.benchmark_label) if rows else None
+    drawdown = charts.drawdown_figure(series) if rows else None
     returns = series.returns
     ret_fig = charts.histogram_figure(returns * 100, "Distribution of period returns",
                                       "Return per period (%)", "Periods") if len(returns) else None
