@@ -15,9 +15,11 @@ import csv
 import itertools
 import json
 import math
+import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal as D
+from fractions import Fraction
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -299,6 +301,55 @@ def test_curve_stats_in_pieces_keeps_the_same_episodes_as_the_whole_curve():
     assert stats.max_drawdown() == perf.max_drawdown(c)
     with pytest.raises(ValueError, match="keep_episodes"):
         perf.CurveStats().episodes()
+
+
+def test_curve_stats_read_part_way_then_continued_equals_the_whole_curve():
+    # 100, 90, 80 | read | 95, 110: one drawdown (peak day 0, trough day 2, recovered day 4) of -20%
+    c = curve_of(100, 90, 80, 95, 110)
+    stats = perf.CurveStats(keep_episodes=True)
+    stats.add([t for t, _ in c[:3]], [v for _, v in c[:3]])
+    assert stats.max_drawdown().depth == pytest.approx(-0.2) and stats.drawdown_count() == 1
+    assert [e.recovered for e in stats.episodes()] == [False]
+    stats.add([t for t, _ in c[3:]], [v for _, v in c[3:]])
+    assert stats.drawdown_count() == 1 and stats.average_drawdown() == pytest.approx(-0.2)
+    assert [(e.peak_index, e.trough_index, e.recovery_index) for e in stats.episodes()] == [(0, 2, 4)]
+    assert stats.max_drawdown() == perf.max_drawdown(c)
+
+
+def _naive_episodes(values: list[D]) -> list[tuple[int, int, int | None, Fraction]]:
+    """An independent statement of the rule: a drawdown is a maximal run of points below the running maximum;
+    its peak is the last point at that maximum before the run, its trough the earliest lowest point of the run,
+    its recovery the first point after the run (None at the end), its depth trough / peak - 1, exact."""
+    out = []
+    peak, i, n = 0, 0, len(values)
+    while i < n:
+        if values[i] >= values[peak]:
+            peak, i = i, i + 1
+            continue
+        start = i
+        while i < n and values[i] < values[peak]:
+            i += 1
+        trough = min(range(start, i), key=lambda k: (values[k], k))
+        out.append((peak, trough, i if i < n else None, Fraction(values[trough]) / Fraction(values[peak]) - 1))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_drawdown_episodes_equal_an_independent_run_by_run_computation(seed: int):
+    rng = random.Random(seed)
+    values = [D(rng.choice(["100", "100.5", "99", "101", str(rng.randint(50, 150))])) for _ in range(rng.randint(1, 60))]
+    c = list(zip(days(len(values)), values))
+    naive = _naive_episodes(values)
+    eps = perf.drawdown_episodes(c)
+    assert [(e.peak_index, e.trough_index, e.recovery_index) for e in eps] == [n[:3] for n in naive]
+    assert [e.depth for e in eps] == pytest.approx([float(n[3]) for n in naive], rel=1e-15)
+    mdd, avg = perf.max_drawdown(c), perf.average_drawdown(c)
+    if not naive:
+        assert mdd.depth == 0.0 and avg == 0.0
+    else:
+        deepest = min(naive, key=lambda n: n[3])  # min keeps the earliest of equal depths
+        assert (mdd.episode.peak_index, mdd.episode.trough_index) == deepest[:2]
+        assert avg == pytest.approx(float(sum(n[3] for n in naive) / len(naive)), rel=1e-15)
 
 
 def test_hand_drawdown_peak_is_last_point_at_the_high_and_ties_go_to_earliest():

@@ -80,7 +80,6 @@ def cagr(equity_curve: Iterable[EquityPoint] | EquityCurve, periods_per_year: fl
     is no return (fewer than two points), the first equity is <= 0, the final equity is negative
     (no real compound rate) or the result overflows a float. A final equity of exactly 0 gives -1.0.
     """
-    check_periods_per_year(periods_per_year)
     return CurveStats.of(equity_curve).cagr(periods_per_year)
 
 
@@ -178,8 +177,7 @@ class CurveStats:
     episodes (a count, the Decimal sum of the depths and the deepest one; the full list only with
     ``keep_episodes``), the mean equity. Times are kept only with ``keep_times`` (needed to match a benchmark
     given by timestamp); without it, :meth:`return_times` is the period indices 1..n-1 instead, so a benchmark
-    keyed by index matches the same periods. The figures are read after the last ``add``: reading one closes a
-    drawdown still open at the end of the curve.
+    keyed by index matches the same periods. A figure may be read at any time: it describes the curve so far.
     """
 
     def __init__(self, keep_times: bool = True, keep_episodes: bool = False) -> None:
@@ -286,10 +284,19 @@ class CurveStats:
             trough_equity=trough_e,
         )
 
-    def _finish_episodes(self) -> None:
+    def _episode_totals(self) -> tuple[int, Decimal, tuple | None, list[DrawdownEpisode] | None]:
+        """(count, sum of depths, deepest, episode list) with a drawdown still open at the end of the curve so far
+        counted as unrecovered, without closing it: reading a figure never changes what later ``add`` calls see."""
+        count, depth_sum, best, episodes = self._episodes, self._depth_sum, self._best, self._episode_list
         if self._in_dd:
-            self._close(recovery=None)
-            self._in_dd = False
+            found = (self._depth, (self._peak_i, self._peak, self._trough, None))
+            count += 1
+            depth_sum = DEC.add(depth_sum, self._depth)
+            if best is None or self._depth < best[0]:
+                best = found
+            if episodes is not None:
+                episodes = [*episodes, self._episode(*found)]
+        return count, depth_sum, best, episodes
 
     @property
     def drawdowns_defined(self) -> bool:
@@ -336,17 +343,16 @@ class CurveStats:
 
     def drawdown_count(self) -> int:
         """Number of drawdown episodes (0 where drawdowns are undefined)."""
-        self._finish_episodes()
-        return self._episodes if self.drawdowns_defined else 0
+        return self._episode_totals()[0] if self.drawdowns_defined else 0
 
     def max_drawdown(self) -> MaxDrawdown | None:
         """As :func:`max_drawdown`."""
         if not self.drawdowns_defined:
             return None
-        self._finish_episodes()
-        if self._best is None:
+        best = self._episode_totals()[2]
+        if best is None:
             return MaxDrawdown(0.0, None, None, None, 0, 0.0, None)
-        episode = self._episode(*self._best)
+        episode = self._episode(*best)
         return MaxDrawdown(
             depth=episode.depth,
             peak_time=episode.peak_time,
@@ -361,17 +367,16 @@ class CurveStats:
         """Every drawdown episode in time order (needs ``keep_episodes``); empty where drawdowns are undefined."""
         if self._episode_list is None:
             raise ValueError("CurveStats(keep_episodes=True) keeps the episodes; this one was made without")
-        self._finish_episodes()
-        return list(self._episode_list) if self.drawdowns_defined else []
+        return list(self._episode_totals()[3]) if self.drawdowns_defined else []
 
     def average_drawdown(self) -> float | None:
         """As :func:`average_drawdown`."""
         if not self.drawdowns_defined:
             return None
-        self._finish_episodes()
-        if not self._episodes:
+        count, depth_sum, _, _ = self._episode_totals()
+        if not count:
             return 0.0
-        return float(DEC.divide(self._depth_sum, self._episodes))
+        return float(DEC.divide(depth_sum, count))
 
     def calmar_ratio(self, periods_per_year: float = 252) -> float | None:
         """As :func:`calmar_ratio`."""
