@@ -200,6 +200,18 @@ def test_a_decimal_too_large_for_decimal128_is_a_clear_error(tmp_path: Path) -> 
                               [{"quantity": D("1E-13")}])
 
 
+def test_a_trade_too_large_for_decimal128_names_its_lot_and_time(tmp_path: Path) -> None:
+    # valid events cannot carry such a value (the contracts' decimals fit decimal128(38, 12)); a row built
+    # outside them, e.g. by a caller of the exports, is refused with its place named
+    from qtrader.services.reporting.service import _trade_place
+
+    row = {"lot_id": "lot-big", "symbol": "GOOG", "exit_time": day(2), "gross_pnl": D("1E+27")}
+    schema = pa.schema([pa.field("gross_pnl", exports.DECIMAL_TYPE)])
+    with pytest.raises(DecimalRangeError, match=r"gross_pnl = 1000000000000000000000000000 at lot lot-big "
+                                                r"\(GOOG, closed " + timestamp_to_str(day(2)) + r"\) does not fit"):
+        exports.write_parquet(tmp_path / "t.parquet", schema, [row], where=_trade_place)
+
+
 def test_list_writers_are_byte_identical_to_pa_array(tmp_path: Path) -> None:
     ev = Events()
     ev.state(day(0), "10000")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import json
 from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -121,14 +121,15 @@ def decimal_error(name: str, texts: Iterable[str], where: Iterable[str] | None =
     return DecimalRangeError(f"{name}: a value does not fit the Parquet type {type}")
 
 
-def column_array(field: pa.Field, values: Sequence[Any]) -> pa.Array:
-    """The array of one schema field (decimal, timestamp or string) from Python values, as pa.array would."""
+def column_array(field: pa.Field, values: Sequence[Any], where: Sequence[str] | None = None) -> pa.Array:
+    """The array of one schema field (decimal, timestamp or string) from Python values, as pa.array would.
+    ``where``: what names each row in an error (e.g. the trade and its time); else "row N"."""
     if pa.types.is_decimal(field.type):
         texts = [str(v) for v in values]
         try:
             return decimal_array("\n".join(texts), len(texts), field.type)
         except pa.ArrowInvalid:
-            raise decimal_error(field.name, texts, type=field.type) from None
+            raise decimal_error(field.name, texts, where, type=field.type) from None
     if pa.types.is_timestamp(field.type):
         return timestamp_array(to_micros(values), field.type)
     if pa.types.is_string(field.type):
@@ -136,9 +137,12 @@ def column_array(field: pa.Field, values: Sequence[Any]) -> pa.Array:
     raise TypeError(f"column {field.name}: no array builder for {field.type}")
 
 
-def write_parquet(path: Path, schema: pa.Schema, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Columnar export; a decimal that does not fit decimal128(38, 12) is a DecimalRangeError."""
-    arrays = [column_array(f, [row[f.name] for row in rows]) for f in schema]
+def write_parquet(path: Path, schema: pa.Schema, rows: Sequence[Mapping[str, Any]],
+                  where: Callable[[Mapping[str, Any]], str] | None = None) -> None:
+    """Columnar export; a decimal that does not fit decimal128(38, 12) is a DecimalRangeError naming the column,
+    the value and the row (``where(row)``, e.g. the trade and its exit time)."""
+    places = [where(row) for row in rows] if where is not None else None
+    arrays = [column_array(f, [row[f.name] for row in rows], places) for f in schema]
     pq.write_table(pa.Table.from_arrays(arrays, schema=schema), path)
 
 

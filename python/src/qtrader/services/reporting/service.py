@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 
 from qtrader.contracts.base import ContractModel
-from qtrader.contracts.scalars import decimal_to_str
+from qtrader.contracts.scalars import decimal_to_str, timestamp_to_str
 from qtrader.libraries.performance import CurveStats, Trade, compute_metrics
 from qtrader.services.reporting import exports
 from qtrader.services.reporting.benchmark import (
@@ -64,6 +64,11 @@ def _csv_texts(joined: str, texts: list[str]) -> list[str]:
     if "E" not in joined and "-" not in joined:
         return texts
     return [decimal_to_str(Decimal(t)) if ("E" in t or t[0] == "-") else t for t in texts]
+
+
+def _trade_place(trade: Mapping[str, Any]) -> str:
+    """Names a trade row in an error: its lot and the time it closed."""
+    return f"lot {trade['lot_id']} ({trade['symbol']}, closed {timestamp_to_str(trade['exit_time'])})"
 
 
 @dataclass
@@ -411,7 +416,7 @@ class ReportingService:
         exports.write_csv(run_dir / "trades.csv", TRADE_COLUMNS, trades)
         if gathered.error is not None:
             raise gathered.error
-        exports.write_parquet(run_dir / "trades.parquet", exports.TRADES_SCHEMA, trades)
+        exports.write_parquet(run_dir / "trades.parquet", exports.TRADES_SCHEMA, trades, where=_trade_place)
         metrics = self._metrics_of(gathered)
         (run_dir / "metrics.json").write_text(exports.metrics_json(metrics), encoding="utf-8")
         if self.config.html:
