@@ -91,3 +91,33 @@ def test_fast_event_log_json_equals_pydantic_on_examples(path: Path):
     model = parse_event(json.loads(path.read_text()))
     assert dumps(model).decode() == model.model_dump_json(exclude_none=True)
     assert dumps(model).decode() == model.model_dump_json(exclude_none=True)  # nested parts now from the cache
+
+
+def test_fast_event_log_json_writes_exponents_and_negative_zero_as_pydantic():
+    from decimal import Decimal
+
+    from qtrader.contracts.jsonl import dumps
+
+    model = parse_event(json.loads((REPO / "contracts/examples/data/price_bar.v1.daily.json").read_text()))
+    for text in ["1E+3", "-0", "-0.00", "0E-12", "1.50", "-1E+2", "0.000000000001"]:
+        bar = model.model_copy(update={"close": Decimal(text), "currency": None})
+        assert dumps(bar).decode() == bar.model_dump_json(exclude_none=True), text
+
+
+def test_fast_event_log_json_sees_through_type_aliases():
+    from decimal import Decimal
+    from typing import Optional
+
+    from pydantic import BaseModel
+    from typing_extensions import TypeAliasType
+
+    from qtrader.contracts.jsonl import dumps
+
+    MaybePrice = TypeAliasType("MaybePrice", Optional[Decimal])  # noqa: UP007 (an alias of a union, as generated)
+
+    class Quote(BaseModel):
+        price: MaybePrice  # required, and may be None: only the alias says so
+        venue: str
+
+    for quote in (Quote(price=None, venue="X"), Quote(price=Decimal("1.50"), venue="X")):
+        assert dumps(quote).decode() == quote.model_dump_json(exclude_none=True)

@@ -39,8 +39,12 @@ _PLANS: dict[type, _Plan] = {}
 
 
 def _mentions(annotation: Any, kind: type) -> bool:
+    """Whether a field annotation can hold a ``kind``, looking through unions, generics and type aliases."""
     if isinstance(annotation, type) and issubclass(annotation, kind):
         return True
+    aliased = getattr(annotation, "__value__", None)  # a TypeAliasType (the generated Symbol, Currency, ...)
+    if aliased is not None:
+        return _mentions(aliased, kind)
     return any(_mentions(arg, kind) for arg in typing.get_args(annotation))
 
 
@@ -75,7 +79,11 @@ def _fragment(model: BaseModel) -> orjson.Fragment:
 
 
 def _fields(model: BaseModel, nested: Any = None) -> dict[str, Any]:
-    """The model's fields for orjson: None left out, decimals as text, nested models walked (or cached)."""
+    """The model's fields for orjson: None left out, decimals as text, nested models walked (or cached).
+
+    Only fields whose annotation allows None are checked for it: a required field holding None (a model built
+    without validation, out of its contract) is written as null where pydantic would leave it out.
+    """
     out = model.__dict__.copy()  # every field, in the model's (the serialized) order
     decimals, nullable, nested_fields = _plan(type(model))
     for name in decimals:
