@@ -692,3 +692,13 @@ def test_property_always_json_safe(values, pnls, rf):
         assert 0.0 <= m["probabilistic_sharpe_ratio"] <= 1.0
     if m["var_95"] is not None:
         assert m["cvar_95"] <= m["var_95"] + 1e-15
+
+
+def test_curve_stats_without_times_refuses_a_benchmark_keyed_by_timestamp():
+    c = curve_of(100, 101, 102)
+    stats = perf.CurveStats(keep_times=False)
+    stats.add([t for t, _ in c], [v for _, v in c])
+    with pytest.raises(ValueError, match="keep_times=False"):
+        perf.compute_metrics(stats, None, benchmark_returns={c[1][0]: 0.01, c[2][0]: 0.0})
+    by_index = perf.compute_metrics(stats, None, benchmark_returns={1: 0.01, 2: 0.0})
+    assert by_index["benchmark_periods"] == 2

@@ -12,6 +12,7 @@ import sys
 from array import array
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -26,7 +27,7 @@ from qtrader.services.reporting.charts import decimate, decimate_array
 from qtrader.services.reporting.curve import month_keys, timestamp_texts, to_micros
 from qtrader.services.reporting.exports import EQUITY_SCHEMA, TRADES_SCHEMA, DecimalRangeError, ParquetChunks
 from qtrader.services.reporting.html import build_html
-from qtrader.services.reporting.rows import EQUITY_COLUMNS, TRADE_COLUMNS, equity_rows
+from qtrader.services.reporting.rows import EQUITY_COLUMNS, TRADE_COLUMNS
 
 from .factory import Events, closed_lot, day
 
@@ -69,14 +70,31 @@ def _curve(n: int) -> list[SimpleNamespace]:
                    lev="0.000000000000" if i % 2 else "0.5", exposed=bool(i % 3)) for i in range(n)]
 
 
+def _drawdown(equity: D, peak: D) -> D:
+    """equity / peak - 1 from exact fractions, rounded half-even to 12 places, trailing zeros dropped."""
+    if not (peak > 0 and equity < peak):
+        return D(0)
+    scaled = round((Fraction(equity) / Fraction(peak) - 1) * 10**12)  # round() on a Fraction is half-even
+    return D(scaled).scaleb(-12).normalize() if scaled else D(0)
+
+
+def _reference_rows(points: list[tuple]) -> list[dict]:
+    """The equity rows worked out here, independently of the service: the drawdown from the running peak."""
+    rows, peak = [], None
+    for t, cash, mv, equity, gross, leverage, _exposed in points:
+        peak = equity if peak is None or equity > peak else peak
+        rows.append(dict(zip(EQUITY_COLUMNS, (t, cash, mv, equity, gross, leverage, _drawdown(equity, peak)))))
+    return rows
+
+
 def _reference_files(tmp: Path, points: list[tuple]) -> tuple[bytes, pa.Table, bytes]:
     """equity.csv and equity.parquet as the list-based writers wrote them (pa.array on the Decimals)."""
-    rows = equity_rows(points)
+    rows = _reference_rows(points)
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(EQUITY_COLUMNS)
     for row in rows:
-        writer.writerow([timestamp_to_str(row[0]), *(decimal_to_str(v) for v in row[1:])])
+        writer.writerow([timestamp_to_str(row["timestamp"]), *(decimal_to_str(row[c]) for c in EQUITY_COLUMNS[1:])])
     arrays = [pa.array([row[f.name] for row in rows], type=f.type) for f in EQUITY_SCHEMA]
     pq.write_table(pa.Table.from_arrays(arrays, schema=EQUITY_SCHEMA), tmp / "ref.parquet")
     return buf.getvalue().encode(), pq.read_table(tmp / "ref.parquet"), (tmp / "ref.parquet").read_bytes()
@@ -88,7 +106,7 @@ def test_a_curve_longer_than_the_chunk_size_writes_the_list_based_files(tmp_path
     svc = _feed(states, chunk_size)
     assert len(svc._frozen) == (0 if chunk_size >= 40 else (40 - 1) // chunk_size)
     points = _points(states)
-    assert svc.equity_rows() == equity_rows(points)
+    assert [tuple(r) for r in svc.equity_rows()] == [tuple(r.values()) for r in _reference_rows(points)]
     assert svc.exposure() == [p[6] for p in points]
     svc.finish(tmp_path / "run", {"name": "chunks"})
     csv_bytes, table, parquet_bytes = _reference_files(tmp_path, points)
@@ -138,7 +156,7 @@ def test_states_out_of_time_order_across_chunks_keep_the_last_arrival(tmp_path: 
     for size in (1, 2, 3, 100):
         svc = _feed(states, size)
         assert [r["cash"] for r in svc.equity_rows()] == [D(200), D(201), D(102), D(203), D(104), D(205)]
-        assert svc.equity_rows() == equity_rows(expected)
+        assert [tuple(r) for r in svc.equity_rows()] == [tuple(r.values()) for r in _reference_rows(expected)]
         assert svc.exposure() == [p[6] for p in expected]
         svc.finish(tmp_path / str(size), {})
         csv_bytes, table, _ = _reference_files(tmp_path, expected)

@@ -183,7 +183,12 @@ def compute_metrics(
     alpha = beta = te = ir = None
     bench_n = None
     if benchmark_returns is not None:
-        s, b = align_benchmark(list(curve.return_times()), rets, benchmark_returns)
+        times = curve.return_times()
+        if isinstance(times, range) and isinstance(benchmark_returns, Mapping) \
+                and not all(isinstance(k, int) for k in benchmark_returns):
+            raise ValueError("this CurveStats was made with keep_times=False: it matches benchmark returns by period "
+                             "index (1..n-1), so key them by index, or make it with keep_times=True")
+        s, b = align_benchmark(list(times), rets, benchmark_returns)
         bench_n = len(s)
         alpha, beta = alpha_beta(s, b, rf, ppy)
         te = tracking_error(s, b, ppy)

@@ -11,19 +11,19 @@ import itertools
 import math
 from array import array
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import numpy as np
+
+from qtrader.services.reporting.curve import datetime_of
 
 #: Most points one line chart carries; a run with more bars is decimated for display only.
 MAX_POINTS = 4000
 
 _GREEN, _RED, _BLUE, _GREY = "#2ca02c", "#d62728", "#1f77b4", "#7f7f7f"
 _NAN = float("nan")  # "no value" in a float series (_num never gives NaN: it gives None for non-finite values)
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_US = timedelta(microseconds=1)
 
 
 def _num(x: Decimal | float | None) -> float | None:
@@ -120,7 +120,7 @@ class CurveSeries:
     def times_at(self, indices: Sequence[int]) -> list[datetime]:
         if self._times is not None:
             return [self._times[i] for i in indices]
-        return [_EPOCH + _US * self._micros[i] for i in indices]
+        return [datetime_of(self._micros[i]) for i in indices]
 
     def equity(self) -> np.ndarray:
         return np.frombuffer(self._equity, dtype=np.float64)

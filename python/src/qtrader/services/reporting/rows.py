@@ -91,15 +91,6 @@ class Drawdowns:
         return out
 
 
-def equity_rows(points: Iterable[StatePoint]) -> list[EquityRow]:
-    """One row per point (already one per timestamp, sorted), with the drawdown from the running peak
-    (see Drawdowns)."""
-    points = list(points)
-    drawdowns = Drawdowns().of([p[3] for p in points])
-    return [EquityRow(t, cash, mv, equity, gross, leverage, dd)
-            for (t, cash, mv, equity, gross, leverage, _exposed), dd in zip(points, drawdowns)]
-
-
 def holding_days(opened: datetime, closed: datetime) -> Decimal:
     """Calendar days between open and close, exact to the microsecond, rounded to 12 places."""
     micros = (closed - opened) // timedelta(microseconds=1)
