@@ -311,3 +311,25 @@ print("pandas" in sys.modules)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
     assert (tmp_path / "report.html").exists()
+
+
+def test_benchmark_walk_in_pieces_values_closes_from_the_first_positive_one() -> None:
+    from qtrader.services.reporting.benchmark import BenchmarkWalk, level_returns, scaled_to_equity
+
+    levels = [None, D(0), D(50), None, D(100), D(110)]
+    equity = [D(1000), D(1000), D(1000), D(1200), D(1300), D(1400)]
+    # worked by hand: buy and hold from 1000 at the first positive close (50); returns only between two closes
+    # with a positive start: 110 / 100 - 1
+    expected_values = [None, D(0), D(1000), None, D(2000), D(2200)]
+    for cut in range(len(levels) + 1):
+        values: list = [None] * len(levels)
+        walk = BenchmarkWalk(values.__setitem__)
+        walk.add(levels[:cut], equity[:cut])
+        walk.add(levels[cut:], equity[cut:])
+        assert values == expected_values, cut
+        assert walk.returns == {5: pytest.approx(0.1)} and walk.any_level
+    assert scaled_to_equity(levels, equity) == expected_values
+    assert level_returns([T0 + timedelta(days=i) for i in range(6)], levels) == {T0 + timedelta(days=5): pytest.approx(0.1)}
+    empty = BenchmarkWalk()
+    empty.add([None, None], equity[:2])
+    assert not empty.any_level and empty.returns == {}

@@ -9,7 +9,7 @@ benchmark return covers the same period as the strategy's return it is paired wi
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from pathlib import Path
@@ -17,6 +17,7 @@ from pathlib import Path
 from qtrader.errors import ConfigError, DataError
 
 _CTX = Context(prec=34, rounding=ROUND_HALF_EVEN)
+_ZERO = Decimal(0)
 _DATE_HEADERS = ("date", "timestamp", "datetime", "time", "")
 
 
@@ -75,30 +76,60 @@ def align_levels(
     return [None] * len(times)
 
 
+class BenchmarkWalk:
+    """The benchmark along the equity curve, point by point (the curve may come in pieces, a long run's chunks):
+
+    - ``returns``: {point index i: close_i / close_{i-1} - 1} where points i-1 and i both have a close;
+    - the buy-and-hold value: the strategy's equity at the first positive close, put in the benchmark; each
+      point with a close gets ``equity_0 x close / close_0`` through ``on_value(index, value)``, those before the
+      first positive close too (once it is known);
+    - ``any_level``: whether any point had a close.
+    """
+
+    def __init__(self, on_value: Callable[[int, Decimal], None] | None = None) -> None:
+        self.returns: dict[int, float] = {}
+        self.any_level = False
+        self.n = 0
+        self._on_value = on_value
+        self._prev: Decimal | None = None
+        self._start: tuple[Decimal, Decimal] | None = None  # (first positive close, equity there)
+        self._early: list[tuple[int, Decimal]] = []  # closes before it, valued once it is known
+
+    def add(self, levels: Sequence[Decimal | None], equity: Sequence[Decimal]) -> None:
+        """The next points: the benchmark close at each (None where there is none) and the strategy's equity."""
+        for level, capital in zip(levels, equity):
+            i = self.n
+            self.n += 1
+            prev, self._prev = self._prev, level
+            if level is None:
+                continue
+            self.any_level = True
+            if prev is not None and prev > 0:
+                self.returns[i] = float(_CTX.subtract(_CTX.divide(level, prev), 1))
+            if self._on_value is None:
+                continue
+            if self._start is None:
+                self._early.append((i, level))
+                if level <= 0:
+                    continue
+                self._start = (level, capital)
+                points, self._early = self._early, []
+            else:
+                points = [(i, level)]
+            base, start_capital = self._start
+            for k, value in points:
+                self._on_value(k, _CTX.divide(_CTX.multiply(start_capital, value), base))
+
+
 def level_returns(times: Sequence[datetime], levels: Sequence[Decimal | None]) -> dict[datetime, float]:
     """{timestamp ending period i: close_i / close_{i-1} - 1} for consecutive points that both have a close."""
-    out: dict[datetime, float] = {}
-    for i in range(1, len(times)):
-        prev, cur = levels[i - 1], levels[i]
-        if prev is not None and cur is not None and prev > 0:
-            out[times[i]] = level_return(prev, cur)
-    return out
-
-
-def level_return(prev: Decimal, cur: Decimal) -> float:
-    """cur / prev - 1 (prev > 0)."""
-    return float(_CTX.subtract(_CTX.divide(cur, prev), 1))
-
-
-def scaled_level(level: Decimal, base: Decimal, capital: Decimal) -> Decimal:
-    """The value of ``capital`` put in the benchmark at ``base``, at ``level``."""
-    return _CTX.divide(_CTX.multiply(capital, level), base)
+    walk = BenchmarkWalk()
+    walk.add(levels, [_ZERO] * len(levels))
+    return {times[i]: r for i, r in walk.returns.items()}
 
 
 def scaled_to_equity(levels: Sequence[Decimal | None], equity: Sequence[Decimal]) -> list[Decimal | None]:
     """Buy-and-hold value of the benchmark, starting with the strategy's equity at its first close."""
-    start = next((i for i, lv in enumerate(levels) if lv is not None and lv > 0), None)
-    if start is None:
-        return [None] * len(levels)
-    base, capital = levels[start], equity[start]
-    return [None if lv is None else scaled_level(lv, base, capital) for lv in levels]
+    values: list[Decimal | None] = [None] * len(levels)
+    BenchmarkWalk(values.__setitem__).add(levels, equity)
+    return values

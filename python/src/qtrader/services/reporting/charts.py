@@ -26,18 +26,19 @@ _GREEN, _RED, _BLUE, _GREY = "#2ca02c", "#d62728", "#1f77b4", "#7f7f7f"
 _NAN = float("nan")  # "no value" in a float series (_num never gives NaN: it gives None for non-finite values)
 
 
-def _num(x: Decimal | float | None) -> float | None:
-    """A float for the chart, 10 significant digits (display only: exports keep exact decimals)."""
-    if x is None:
-        return None
-    f = float(x)
-    return float(f"{f:.10g}") if math.isfinite(f) else None
-
-
 def _num_or_nan(x: Decimal | float) -> float:
-    """``_num``, with NaN for its None."""
+    """A float for the chart, 10 significant digits (display only: exports keep exact decimals); NaN if not
+    finite."""
     f = float(x)
     return float(f"{f:.10g}") if math.isfinite(f) else _NAN
+
+
+def _num(x: Decimal | float | None) -> float | None:
+    """``_num_or_nan``, with None for no value (JSON has no NaN)."""
+    if x is None:
+        return None
+    f = _num_or_nan(x)
+    return None if f != f else f
 
 
 def time_labels(times: Sequence[datetime]) -> list[str]:

@@ -24,11 +24,10 @@ from qtrader.contracts.scalars import decimal_to_str, timestamp_to_str
 from qtrader.libraries.performance import CurveStats, Trade, compute_metrics
 from qtrader.services.reporting import exports
 from qtrader.services.reporting.benchmark import (
+    BenchmarkWalk,
     align_levels,
-    level_return,
     level_returns,
     read_benchmark_csv,
-    scaled_level,
     scaled_to_equity,
 )
 from qtrader.services.reporting.charts import CurveSeries
@@ -270,11 +269,7 @@ class ReportingService:
         months = MonthEnds()
         drawdowns = Drawdowns()
         exposed = bytearray()
-        bench_returns: dict[int, float] | None = {} if bench is not None else None
-        any_level = False
-        prev_level: Decimal | None = None
-        start: tuple[Decimal, Decimal] | None = None  # (base level, capital) of the benchmark's buy and hold
-        before_start: list[tuple[int, Decimal]] = []
+        walk = BenchmarkWalk(series.set_benchmark) if bench is not None else None
         error: Exception | None = None
         handle = writer = parquet = None
         if run_dir is not None:
@@ -284,7 +279,6 @@ class ReportingService:
         try:
             if run_dir is not None:
                 parquet = exports.ParquetChunks(run_dir / "equity.parquet", exports.EQUITY_SCHEMA)
-            offset = 0
             for chunk in self._chunks():
                 d = decode(chunk)
                 n = len(d.equity)
@@ -294,24 +288,8 @@ class ReportingService:
                 keys, ends = month_keys(d.micros)
                 months.add(keys, [d.equity[i] for i in ends], first=d.equity[0])
                 exposed += d.exposed
-                if bench is not None:
-                    levels = align_levels(d.times, by_time=by_time, by_date=by_date)
-                    for j, level in enumerate(levels):
-                        i = offset + j
-                        if level is not None:
-                            any_level = True
-                            if prev_level is not None and prev_level > 0:
-                                bench_returns[i] = level_return(prev_level, level)
-                            if start is None and level > 0:
-                                start = (level, d.equity[j])
-                                for k, early in before_start:
-                                    series.set_benchmark(k, scaled_level(early, *start))
-                                before_start = []
-                            if start is None:
-                                before_start.append((i, level))
-                            else:
-                                series.set_benchmark(i, scaled_level(level, *start))
-                        prev_level = level
+                if walk is not None:
+                    walk.add(align_levels(d.times, by_time=by_time, by_date=by_date), d.equity)
                 if writer is not None:
                     stamps = timestamp_texts(d.micros)
                     texts = [_csv_texts(chunk.columns[k], d.texts[k]) for k in range(len(DECIMAL_COLUMNS))]
@@ -327,7 +305,6 @@ class ReportingService:
                             parquet = None
                         else:
                             parquet.write(arrays)
-                offset += n
             if parquet is not None:
                 parquet.close()
                 parquet = None
@@ -338,7 +315,8 @@ class ReportingService:
                 handle.close()
         series.returns = stats.returns()
         series.month_table = months.table()
-        return _Gathered(stats, series, bytes(exposed), bench_returns, any_level, error)
+        return _Gathered(stats, series, bytes(exposed), walk.returns if walk is not None else None,
+                         walk is not None and walk.any_level, error)
 
     @staticmethod
     def _parquet_error(columns: list[str], stamps: list[str]) -> Exception:
