@@ -7,6 +7,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from qtrader.services.portfolio.accruals import accrued, borrow_fee, charge_with_carry, interest
 from qtrader.services.portfolio.fx import CurrencyBook, book_flow
@@ -47,6 +49,37 @@ def test_div_round_has_no_double_rounding():
     a = D("0.01" + "4" + "9" * 40 + "7")
     assert div_round(a, D(1), CENT) == D("0.01")
     assert div_round(D("1" + "0" * 29 + "1"), D(3), CENT) == D("3" * 30 + ".67")  # beyond 28 digits
+
+
+def _half_even(value: Fraction, q: Decimal) -> Decimal:
+    """An independent rounding: exact rationals and Python's round() (half to even on ints)."""
+    units = value / Fraction(q)
+    floor = units.numerator // units.denominator
+    rest = units - floor
+    n = floor + 1 if rest > Fraction(1, 2) or (rest == Fraction(1, 2) and floor % 2) else floor
+    return Decimal(f"{n}E{q.adjusted()}")  # exact: no context rounds it
+
+
+@settings(max_examples=3000, deadline=None)
+@given(a=st.decimals(allow_nan=False, allow_infinity=False, places=12, min_value=-10**15, max_value=10**15),
+       b=st.decimals(allow_nan=False, allow_infinity=False, places=12, min_value=-10**15, max_value=10**15),
+       places=st.sampled_from([0, 2, 4, 12]))
+def test_div_round_equals_exact_rational_rounding(a, b, places):
+    assume(b != 0)
+    q = Decimal(1).scaleb(-places)
+    result = div_round(a, b, q)
+    assert result == _half_even(Fraction(a) / Fraction(b), q)
+    assert result.as_tuple().exponent == -places  # a multiple of q, spelled with q's exponent
+    assert result or not result.is_signed()  # never a negative zero
+
+
+def test_div_round_of_a_huge_quotient_takes_the_integer_route():
+    # 10**95 / 3 to 12 places has 108 digits: more than the sticky first step can hold, so the integer route
+    # answers; it raises as it always did rather than round silently
+    with pytest.raises(Exception):
+        div_round(D(10) ** 95, D(3), D("1e-12"))
+    assert div_round(D(10) ** 80, D(3), D("1e-12")) == _half_even(Fraction(10**80, 3), D("1e-12"))
+    assert div_round(D("1" + "0" * 85), D(7), D(1)) == _half_even(Fraction(10**85, 7), D(1))
 
 
 def test_div_down_mul_round_and_fractions():

@@ -7,12 +7,17 @@ explicit quantum, with the ``ROUNDING`` context passed explicitly (never the thr
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, Inexact, InvalidOperation, Overflow
+from decimal import ROUND_05UP, ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, Inexact, InvalidOperation, Overflow
 from fractions import Fraction
 from typing import Sequence
 
 EXACT = Context(prec=100, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow, Inexact])
 ROUNDING = Context(prec=100, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow])
+#: A first rounding that keeps the information a second one needs: ROUND_05UP cuts toward zero but never leaves a
+#: final 0 or 5 on an inexact result, so rounding its result again, at least two digits higher, gives exactly
+#: what one rounding of the exact value would (no double-rounding error).
+STICKY = Context(prec=100, rounding=ROUND_05UP, traps=[InvalidOperation, DivisionByZero, Overflow])
+_STICKY_SPARE = STICKY.prec - 1 - 2  # a quotient's adjusted exponent may be up to this + the quantum's
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -39,16 +44,28 @@ def plain(value: Decimal) -> Decimal:
 
 def round_to(value: Decimal, q: Decimal) -> Decimal:
     """``value`` rounded half-even to a multiple of ``q``."""
-    return _no_negative_zero(value.quantize(q, context=ROUNDING))
+    return _no_negative_zero(ROUNDING.quantize(value, q))
 
 
 def mul_round(a: Decimal, b: Decimal, q: Decimal) -> Decimal:
     """a x b, computed exactly, then rounded half-even to ``q`` (one rounding)."""
-    return _no_negative_zero(EXACT.multiply(a, b).quantize(q, context=ROUNDING))
+    return _no_negative_zero(ROUNDING.quantize(EXACT.multiply(a, b), q))
 
 
 def div_round(a: Decimal, b: Decimal, q: Decimal) -> Decimal:
-    """a / b rounded half-even to a multiple of ``q``, exactly (no intermediate rounding)."""
+    """a / b rounded half-even to a multiple of ``q`` (a power of ten), exactly (no intermediate rounding).
+
+    The quotient to 100 digits under STICKY, then rounded to ``q``: two C calls on the hot path (the leverage of
+    every mark). A quotient too large for two spare digits below ``q`` takes the integer route.
+    """
+    quotient = STICKY.divide(a, b)
+    if quotient.adjusted() <= _STICKY_SPARE + q.adjusted():
+        return _no_negative_zero(ROUNDING.quantize(quotient, q))
+    return _div_round_integer(a, b, q)
+
+
+def _div_round_integer(a: Decimal, b: Decimal, q: Decimal) -> Decimal:
+    """``div_round`` by an integer quotient and its remainder, for any size."""
     unit = EXACT.multiply(b, q)
     quotient, remainder = EXACT.divmod(a, unit)
     twice = EXACT.multiply(remainder, TWO).copy_abs()
