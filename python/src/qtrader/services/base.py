@@ -36,8 +36,11 @@ def _snake(name: str) -> str:
 _HANDLER_NAMES: dict[str, str] = {}
 
 
-def _handler_name(event_type: str) -> str:
-    name = _HANDLER_NAMES[event_type] = "on_" + _snake(event_type)
+def handler_method(event_type: str) -> str:
+    """The name of the method that handles an event type: ``on_`` and its snake_case name (on_price_bar)."""
+    name = _HANDLER_NAMES.get(event_type)
+    if name is None:
+        name = _HANDLER_NAMES[event_type] = "on_" + _snake(event_type)
     return name
 
 
@@ -120,7 +123,7 @@ class Service:
         """
         if event_type not in self.consumes:  # an instance may consume fewer types than its class (config)
             return lambda event: []
-        method = getattr(self, _HANDLER_NAMES.get(event_type) or _handler_name(event_type))
+        method = getattr(self, handler_method(event_type))
 
         def handle_one(event: ContractModel) -> list[ContractModel]:
             self._cause = event

@@ -44,7 +44,7 @@ from qtrader.contracts.generated.models.portfolio.portfolio_state_v1 import (
 )
 from qtrader.contracts.validation import parse_event
 from qtrader.errors import ConfigError, ContractError, DataError
-from qtrader.services.base import Service, parse_config
+from qtrader.services.base import Service, handler_method, parse_config
 from qtrader.services.portfolio import ledger as kinds
 from qtrader.services.portfolio.accruals import borrow_fee, charge_with_carry, interest
 from qtrader.services.portfolio.config import DAY_COUNT_BASIS, PortfolioConfig
@@ -53,6 +53,7 @@ from qtrader.services.portfolio.ledger import Ledger, LedgerEntry
 from qtrader.services.portfolio.lots import OpenLot, UnknownLotError, match_lots
 from qtrader.services.portfolio.money import (
     EXACT,
+    ROUNDING,
     Q12,
     ZERO,
     allocate,
@@ -73,6 +74,7 @@ _CASH_FLOW = StateReason.CASH_FLOW
 #: A PortfolioState's fields with their defaults; the service keeps a complete field dict from it.
 _STATE_DEFAULTS = PortfolioState.defaults()
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_ROUND = ROUNDING.quantize
 
 
 class _LastInput(NamedTuple):
@@ -161,17 +163,24 @@ class PortfolioService(Service):
     # -- public API -----------------------------------------------------------------------------------------
 
     def handler(self, event_type: str):
-        """Every input is handled under the exact decimal context (any silent rounding would raise) and counted."""
+        """Every input is handled under the exact decimal context (any silent rounding would raise) and counted.
+
+        The hot paths rely on it: their operators (``a + b``) are exact or raise, and cost a quarter of a context
+        method call (``EXACT.add(a, b)``).
+        """
         if event_type not in self.consumes:
             return lambda event: []
-        inner = super().handler(event_type)
+        method = getattr(self, handler_method(event_type))
         context = EXACT.copy()  # set, not copied per event as localcontext would; private, so EXACT stays pristine
 
         def handle_one(event: ContractModel) -> list[ContractModel]:
+            self._cause = event
+            self._out = out = []
+            self._id_counters = None
             previous = getcontext()
             setcontext(context)
             try:
-                out = inner(event)
+                method(event)
             finally:
                 setcontext(previous)
             self._events_handled += 1
@@ -551,11 +560,14 @@ class PortfolioService(Service):
         return quantity, cost, commission, average, models, self._currency_of.get(symbol, self._base)
 
     def _position(self, symbol: str) -> tuple[Position, Decimal, Decimal]:
+        """The Position of a held symbol at its last price, with its market value and unrealized P&L (base
+        currency). Under the service's exact context (see ``handler``), as every figure here."""
         quantity, cost, _commission, average, models, currency = self._static[symbol]
         price, q = self._prices[symbol], self._q
-        local_value = mul_round(quantity, price, q)
+        local_value = _ROUND(quantity * price, q)  # mul_round, inlined: the hot path
         if currency == self._base:
-            value, unrealized = local_value, local_value - cost
+            value = local_value if local_value else local_value.copy_abs()
+            unrealized = value - cost
         else:
             rate = self._rate(currency)
             value, unrealized = mul_round(local_value, rate, q), mul_round(local_value - cost, rate, q)
