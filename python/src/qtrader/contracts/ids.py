@@ -31,6 +31,12 @@ def uuid5(namespace: str, name: str) -> str:
     return str(uuid_utils.uuid5(key, name))
 
 
+#: For a loop that makes many ids in one namespace: ``str(uuid5_of(key, name))`` with ``key = UUID(namespace)``
+#: is ``uuid5(namespace, name)`` without the call and the cache lookup.
+uuid5_of = uuid_utils.uuid5
+UUID = uuid_utils.UUID
+
+
 def run_id(name: str) -> str:
     """The run's id, derived from its name (the config's run name)."""
     return uuid5(str(QTRADER_NAMESPACE), name)

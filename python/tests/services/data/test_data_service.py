@@ -160,3 +160,25 @@ def test_missing_column_is_named(tmp_path: Path):
     (tmp_path / "bars.csv").write_text("date,open,high,low,close\n2024-01-02,1,1,1,1\n")
     with pytest.raises(DataError, match="no 'volume' column"):
         list(service([{"symbol": "X", "path": "bars.csv"}], tmp_path).events())
+
+
+@pytest.mark.parametrize("stamps", [
+    ["2024-01-02", "2024-01-02T09:30:00", "2024-01-02T09:30:00.000001", "2024-01-02 09:30:00.5", "2024-12-31T23:59:59.999999"],
+    ["0999-12-31T23:59:59", "1000-01-01", "1969-12-31T23:59:59.999999", "1970-01-01"],  # before year 1000: arithmetic
+    ["9999-12-30", "9999-12-31T00:00:00.000001"],
+])
+def test_whole_file_rows_equal_the_row_by_row_reading(tmp_path: Path, stamps: list[str]):
+    from qtrader.services.data.rows import GoodRows, _checked_rows, iter_rows, read_table
+
+    prices = ["100.10", "100", "1E+2", "0.000000000001", "99.5000", "7"]
+    lines = [f"{t},{prices[i % 6]},{prices[i % 6]},{prices[i % 6]},{prices[i % 6]},{i}" for i, t in enumerate(stamps)]
+    path = write_csv(tmp_path, lines)
+    fast = iter_rows(path, "csv", {}, "UTC")
+    assert type(fast) is GoodRows and fast.count == len(stamps)
+    table = read_table(path, "csv")
+    checked = list(_checked_rows(table, table.schema.names, path, "csv", timezone.utc))
+    rows = list(fast)
+    assert rows == [tuple(r) for r in checked]
+    assert [str(v) for r in rows for v in r[1:]] == [str(v) for r in checked for v in r[1:]]  # the file's spelling
+    assert all(r[0].tzinfo is timezone.utc for r in rows)
+    assert rows[0][0] == datetime.fromisoformat(stamps[0]).replace(tzinfo=timezone.utc)

@@ -13,19 +13,20 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from pathlib import Path
-from typing import Iterator, Literal
+from typing import Iterable, Iterator, Literal
 
 from pydantic import Field
 
-from qtrader.contracts.base import ContractModel
+from qtrader.contracts.base import ContractModel, all_fields
+from qtrader.contracts.base import adopt as _adopt
 from qtrader.contracts.generated.models.common.types_v1 import CorporateActionType
 from qtrader.contracts.generated.models.data.corporate_action_v1 import CorporateAction
 from qtrader.contracts.generated.models.data.price_bar_v1 import PriceBar
-from qtrader.contracts.ids import uuid5
+from qtrader.contracts.ids import UUID, uuid5, uuid5_of
 from qtrader.errors import DataError
 from qtrader.services.base import DEFAULT_RUN_ID, ServiceConfig, parse_config
 from qtrader.services.data.corporate_actions import read_actions
-from qtrader.services.data.rows import BadRow, BarRow, detect_format, iter_rows
+from qtrader.services.data.rows import BadRow, BarRow, GoodRows, detect_format, iter_rows
 
 NAME = "data"
 
@@ -110,11 +111,17 @@ class DataService:
 
     # -- bars -------------------------------------------------------------------------------------------------
 
-    def _rows(self, source: SourceConfig) -> Iterator[BarRow]:
+    def _rows(self, source: SourceConfig) -> Iterable[BarRow]:
         """Good rows of one source, inside [start, end] plus the warm-up rows before start; bad rows raise or
         are skipped and counted."""
         path = self._path(source.path)
         rows = iter_rows(path, detect_format(path, source.format), source.columns, source.timezone)
+        if type(rows) is GoodRows and self.config.start is None and self.config.end is None:
+            self.stats.rows_read += rows.count  # every row is good and wanted: read and checked as a whole
+            return rows
+        return self._filtered(rows)
+
+    def _filtered(self, rows: Iterable[BarRow | BadRow]) -> Iterator[BarRow]:
         start = _midnight(self.config.start) if self.config.start else None
         end = _midnight(self.config.end) if self.config.end else None
         warmup: list[BarRow] = []
@@ -189,27 +196,28 @@ class DataService:
         return PriceBar.trusted_from(fields)
 
     def _single_source_events(self, source: SourceConfig) -> Iterator[PriceBar]:
-        """The common case without a merge, kept lean: it runs once per bar."""
-        run_id = self.run_id
+        """The common case without a merge, kept lean: it runs once per bar (``_next_id`` and
+        ``PriceBar.trusted_complete``, inlined)."""
         template = PriceBar.defaults()
-        template.update(source_service=NAME, correlation_id=run_id, symbol=source.symbol,
+        template.update(source_service=NAME, correlation_id=self.run_id, symbol=source.symbol,
                         timeframe=source.timeframe, adjusted=source.adjusted)
         if source.currency:
             template["currency"] = source.currency
-        construct, prefix = PriceBar.trusted_complete, "data/"
+        adopt, cls, fields_set = _adopt, PriceBar, all_fields(PriceBar)
+        make_id, namespace = uuid5_of, UUID(self.run_id)
         sequence = self._sequence
         try:
             for timestamp, open_, high, low, close, volume in self._rows(source):
                 sequence += 1
                 fields = template.copy()
-                fields["event_id"] = uuid5(run_id, prefix + str(sequence))
+                fields["event_id"] = str(make_id(namespace, f"data/{sequence}"))
                 fields["occurred_at"] = timestamp
                 fields["open"] = open_
                 fields["high"] = high
                 fields["low"] = low
                 fields["close"] = close
                 fields["volume"] = volume
-                yield construct(fields)
+                yield adopt(cls, fields, fields_set)
         finally:
             self.stats.bars_published += sequence - self._sequence
             self._sequence = sequence
