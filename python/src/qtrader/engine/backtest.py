@@ -123,7 +123,8 @@ class BacktestEngine:
             for event_type in service.consumes:
                 handler = getattr(service, "handler", None)
                 bus.subscribe(event_type, handler(event_type) if handler else service.handle)
-        self.reporting.attach(bus)
+        if self.config.run.report:  # else nothing reads the curve, the trades or the counts it would gather
+            self.reporting.attach(bus)
         recorder = EventRecorder(run_dir / "events.jsonl") if self.config.run.event_log else None
         if recorder:
             bus.observe(recorder)
