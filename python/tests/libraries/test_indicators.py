@@ -39,6 +39,7 @@ from qtrader.libraries.indicators import (
     SMA,
     Bands,
     BollingerBands,
+    MeanCross,
     compare_means,
 )
 
@@ -428,3 +429,68 @@ def test_compare_means_agrees_with_fractions(xs, ys):
         b.update(y)
     diff = Fraction(sum(map(Fraction, xs))) / len(xs) - Fraction(sum(map(Fraction, ys))) / len(ys)
     assert compare_means(a, b) == (diff > 0) - (diff < 0)
+
+
+# ---------------------------------------------------------------- MeanCross
+
+
+def _fraction_cross(xs: list[Decimal], fast: int, slow: int) -> list[int | None]:
+    """sign(mean of the last fast - mean of the last slow), with exact rationals, recomputed from scratch."""
+    out: list[int | None] = []
+    for i in range(len(xs)):
+        if i + 1 < max(fast, slow):
+            out.append(None)
+            continue
+        diff = sum(map(Fraction, xs[i + 1 - fast:i + 1])) / fast - sum(map(Fraction, xs[i + 1 - slow:i + 1])) / slow
+        out.append((diff > 0) - (diff < 0))
+    return out
+
+
+@pytest.mark.parametrize("fast, slow", [(10, 30), (1, 2), (5, 5), (30, 10), (2, 50)])
+def test_mean_cross_matches_exact_rationals_and_pandas_on_goog(bars, frame, fast, slow):
+    closes = [b["Close"] for b in bars]
+    cross = MeanCross(fast, slow)
+    got = [cross.update(c) for c in closes]
+    assert got == _fraction_cross(closes, fast, slow)
+    # pandas rolling means as floats agree wherever the means are not within float noise of each other
+    diff = (frame["Close"].rolling(fast).mean() - frame["Close"].rolling(slow).mean()).to_numpy()
+    for g, d in zip(got, diff):
+        if math.isnan(d):
+            assert g is None
+        elif abs(d) > 1e-9:
+            assert g == (1 if d > 0 else -1)
+    assert cross.ready and cross.fast_total == sum(closes[-fast:], D(0)) and cross.slow_total == sum(closes[-slow:], D(0))
+
+
+def test_mean_cross_equals_two_smas_and_compare_means(bars):
+    fast, slow, cross = SMA(10), SMA(30), MeanCross(10, 30)
+    for b in bars:
+        fast.update(b["Close"])
+        slow.update(b["Close"])
+        sign = cross.update(b["Close"])
+        assert sign == (compare_means(fast, slow) if slow.ready else None)
+
+
+def test_mean_cross_tie_by_hand_and_bad_inputs():
+    cross = MeanCross(1, 3)
+    # last input vs the mean of the last three: 3 > 2, 2 < 7/3, 1.5 < 6.5/3, 2.5 > 2, 2 = 2
+    assert [cross.update(D(x)) for x in ("1", "2", "3", "2", "1.5", "2.5", "2")] == [None, None, 1, -1, -1, 1, 0]
+    # means 0.2 and 0.2: a tie, where floats tell (0.3 + 0.1) / 2 from (0.2 + 0.3 + 0.1) / 3
+    assert (0.3 + 0.1) / 2 != (0.2 + 0.3 + 0.1) / 3
+    tie = MeanCross(2, 3)
+    assert [tie.update(D(x)) for x in ("0.2", "0.3", "0.1")] == [None, None, 0]
+    with pytest.raises(TypeError):
+        MeanCross(2, 3).update(1.5)
+    with pytest.raises(ValueError):
+        MeanCross(2, 3).update(D("NaN"))
+    with pytest.raises(ValueError):
+        MeanCross(0, 3)
+    cross.reset()
+    assert not cross.ready and cross.update(D(1)) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(xs=st.lists(decimals, min_size=1, max_size=40), fast=st.integers(1, 8), slow=st.integers(1, 8))
+def test_mean_cross_agrees_with_fractions(xs, fast, slow):
+    cross = MeanCross(fast, slow)
+    assert [cross.update(x) for x in xs] == _fraction_cross(xs, fast, slow)

@@ -3,7 +3,8 @@
 Why decimals and one context: a Go implementation must reproduce every value to the last digit,
 so sums are exact and every rounding happens in ``INDICATOR_CONTEXT``
 (``Context(prec=28, rounding=ROUND_HALF_EVEN)``), never in the thread's global context.
-Crossover decisions between moving averages must use ``compare_means`` (exact), not ``SMA.value``.
+Crossover decisions between moving averages must use ``compare_means`` or ``MeanCross`` (exact), not
+``SMA.value``.
 Pure Python; depends on nothing else in qtrader.
 """
 
@@ -12,12 +13,13 @@ from .atr import ATR
 from .bollinger import Bands, BollingerBands
 from .ema import EMA
 from .rsi import RSI
-from .sma import SMA, compare_means
+from .sma import SMA, MeanCross, compare_means
 
 __all__ = [
     "ATR",
     "EMA",
     "INDICATOR_CONTEXT",
+    "MeanCross",
     "RSI",
     "SMA",
     "Bands",

@@ -89,3 +89,66 @@ def compare_means(a: SMA, b: SMA) -> int:
     lhs = exact_mul(a._total, b_period)
     rhs = exact_mul(b._total, a_period)
     return (lhs > rhs) - (lhs < rhs)
+
+
+class MeanCross:
+    """Two simple moving averages of one series and the exact sign of their difference: the crossover signal.
+
+    ``update(x)`` returns ``sign(mean of the last fast inputs - mean of the last slow inputs)`` (-1, 0 or 1) once
+    both windows are full, None before. It is ``compare_means`` of two SMAs fed the same inputs, in one call:
+    one window of max(fast, slow) inputs serves both sums, which are exact, and the comparison cross-multiplies
+    them, so a tie is a tie. O(1) per update (the fast window's oldest input is read inside the window).
+    """
+
+    __slots__ = ("_fast", "_slow", "_longest", "_window", "_fast_total", "_slow_total")
+
+    def __init__(self, fast: int, slow: int) -> None:
+        self._fast = check_period(fast, "fast")
+        self._slow = check_period(slow, "slow")
+        self._longest = max(self._fast, self._slow)
+        self._window: deque[Decimal] = deque()
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget all inputs."""
+        self._window.clear()
+        self._fast_total = ZERO
+        self._slow_total = ZERO
+
+    @property
+    def ready(self) -> bool:
+        return len(self._window) == self._longest
+
+    @property
+    def fast_total(self) -> Decimal:
+        """Exact sum of the last ``fast`` inputs (of fewer while warming up)."""
+        return self._fast_total
+
+    @property
+    def slow_total(self) -> Decimal:
+        """Exact sum of the last ``slow`` inputs (of fewer while warming up)."""
+        return self._slow_total
+
+    def update(self, x: Decimal) -> int | None:
+        if type(x) is not Decimal or not x.is_finite():
+            check_input(x, "x")  # raises with the reason
+        window = self._window
+        n = len(window)
+        fast, slow = self._fast, self._slow
+        fast_total = exact_add(self._fast_total, x)
+        slow_total = exact_add(self._slow_total, x)
+        if n >= fast:
+            fast_total = exact_sub(fast_total, window[n - fast])
+        if n >= slow:
+            slow_total = exact_sub(slow_total, window[n - slow])
+        if n == self._longest:
+            window.popleft()
+        else:
+            n += 1
+        window.append(x)
+        self._fast_total, self._slow_total = fast_total, slow_total
+        if n < self._longest:
+            return None
+        lhs = exact_mul(fast_total, slow)
+        rhs = exact_mul(slow_total, fast)
+        return (lhs > rhs) - (lhs < rhs)

@@ -67,6 +67,7 @@ class StrategyService(Service):
         ids = [entry.id for entry in self.config.strategies]
         if len(set(ids)) != len(ids):
             raise ConfigError(f"strategies: ids must be unique, got {ids}")
+        self._warmup, self._trade_from = self.config.warmup_bars, self.config.trade_from
         self._hosted = []
         for entry in self.config.strategies:
             cls = load_strategy_class(entry.name, Path(self.config.base_dir))
@@ -81,17 +82,20 @@ class StrategyService(Service):
         return sum(h.ctx.signals_suppressed for h in self._hosted)
 
     def on_price_bar(self, bar) -> None:
-        warmup = self.config.warmup_bars
-        trade_from = self.config.trade_from
+        trade_from = self._trade_from
+        warmup = self._warmup
         before_start = trade_from is not None and bar.occurred_at < trade_from
+        symbol = bar.symbol
         for hosted in self._hosted:
-            if hosted.symbols is not None and bar.symbol not in hosted.symbols:
+            if hosted.symbols is not None and symbol not in hosted.symbols:
                 continue
-            seen = hosted.bars_seen.get(bar.symbol, 0) + 1
-            hosted.bars_seen[bar.symbol] = seen
             ctx = hosted.ctx
             ctx._bar = bar
-            ctx.warming_up = before_start if trade_from is not None else seen <= warmup
+            if trade_from is not None:
+                ctx.warming_up = before_start
+            elif warmup:  # count bars only where a count decides
+                seen = hosted.bars_seen[symbol] = hosted.bars_seen.get(symbol, 0) + 1
+                ctx.warming_up = seen <= warmup
             hosted.strategy.on_bar(bar, ctx)
 
     def _signal(self, strategy_id: str, symbol: str, intention: str, price: Any, confidence: Any,

@@ -1,6 +1,6 @@
 """SMA crossover: long (and optionally short) when the fast mean crosses the slow one.
 
-The comparison is exact (``compare_means`` cross-multiplies the window sums), so a tie is a tie on every machine.
+The comparison is exact (``MeanCross`` cross-multiplies the window sums), so a tie is a tie on every machine.
 A cross is a change of the sign of fast - slow between the last bar where it was non-zero and now; a bar where
 the means are equal belongs to neither side and triggers nothing. The first bar where both means are ready only
 records the side: a position is opened on a cross, not because the strategy starts above.
@@ -14,15 +14,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-from qtrader.libraries.indicators import SMA, compare_means
+from qtrader.libraries.indicators import MeanCross
 from qtrader.services.strategy.protocol import StrategyContext
 
 
 class _SymbolState:
-    __slots__ = ("fast", "slow", "side", "position")
+    __slots__ = ("cross", "side", "position")
 
     def __init__(self, fast: int, slow: int) -> None:
-        self.fast, self.slow = SMA(fast), SMA(slow)
+        self.cross = MeanCross(fast, slow)
         self.side = 0  # sign of fast - slow at the last bar where it was non-zero
         self.position = 0  # what this strategy asked for: 1 long, -1 short, 0 flat
 
@@ -40,13 +40,8 @@ class SMACrossover:
         state = self._states.get(bar.symbol)
         if state is None:
             state = self._states[bar.symbol] = _SymbolState(self.fast, self.slow)
-        close = bar.close
-        state.fast.push(close)
-        state.slow.push(close)
-        if not state.slow.ready:
-            return
-        sign = compare_means(state.fast, state.slow)
-        if sign == 0:
+        sign = state.cross.update(bar.close)
+        if not sign:  # None while warming up, 0 on a tie
             return
         previous, state.side = state.side, sign
         if previous == 0 or previous == sign or ctx.warming_up:
