@@ -15,12 +15,17 @@ PRECISION = 28
 ROUNDING = ROUND_HALF_EVEN
 
 
-def risk_context() -> Context:
-    """A fresh fixed context (prec=28, ROUND_HALF_EVEN, traps on) so results never depend on the caller's.
+_CONTEXT = Context(prec=PRECISION, rounding=ROUNDING, traps=[InvalidOperation, DivisionByZero, Overflow])
 
-    Fresh on every call because a Context records flags as it is used; sharing one would be shared state.
+
+def risk_context() -> Context:
+    """The fixed context (prec=28, ROUND_HALF_EVEN, traps on), so results never depend on the caller's.
+
+    One shared context: it records flags as it is used, but nothing reads them and a recorded flag never changes
+    a later result or what raises (only the traps do), so it is exactly a fresh context per call, without
+    building one each time.
     """
-    return Context(prec=PRECISION, rounding=ROUNDING, traps=[InvalidOperation, DivisionByZero, Overflow])
+    return _CONTEXT
 
 
 def as_decimal(value: object, name: str) -> Decimal:

@@ -18,7 +18,7 @@ from typing import Iterable, Iterator, Literal
 from pydantic import Field
 
 from qtrader.contracts.base import ContractModel, all_fields
-from qtrader.contracts.base import adopt as _adopt
+from qtrader.contracts.base import _new, _set_attr, _set_extra, _set_fields_set, _set_private
 from qtrader.contracts.generated.models.common.types_v1 import CorporateActionType
 from qtrader.contracts.generated.models.data.corporate_action_v1 import CorporateAction
 from qtrader.contracts.generated.models.data.price_bar_v1 import PriceBar
@@ -196,14 +196,14 @@ class DataService:
         return PriceBar.trusted_from(fields)
 
     def _single_source_events(self, source: SourceConfig) -> Iterator[PriceBar]:
-        """The common case without a merge, kept lean: it runs once per bar (``_next_id`` and
-        ``PriceBar.trusted_complete``, inlined)."""
+        """The common case without a merge, kept lean: it runs once per bar (``_next_id`` and ``adopt``, inlined)."""
         template = PriceBar.defaults()
         template.update(source_service=NAME, correlation_id=self.run_id, symbol=source.symbol,
                         timeframe=source.timeframe, adjusted=source.adjusted)
         if source.currency:
             template["currency"] = source.currency
-        adopt, cls, fields_set = _adopt, PriceBar, all_fields(PriceBar)
+        cls, fields_set = PriceBar, all_fields(PriceBar)
+        new, set_dict, set_fields, set_extra, set_private = _new, _set_attr, _set_fields_set, _set_extra, _set_private
         make_id, namespace = uuid5_of, UUID(self.run_id)
         sequence = self._sequence
         try:
@@ -217,7 +217,12 @@ class DataService:
                 fields["low"] = low
                 fields["close"] = close
                 fields["volume"] = volume
-                yield adopt(cls, fields, fields_set)
+                bar = new(cls)  # adopt(cls, fields, fields_set), inlined
+                set_dict(bar, "__dict__", fields)
+                set_fields(bar, fields_set)
+                set_extra(bar, None)
+                set_private(bar, None)
+                yield bar
         finally:
             self.stats.bars_published += sequence - self._sequence
             self._sequence = sequence

@@ -22,32 +22,30 @@ ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
 BPS_PER_UNIT = Decimal(10000)
+_QUANTA = tuple(Decimal(1).scaleb(-places) for places in range(40))  # 10 ** -places
+
+
+#: The one context of this module. A context records flags (Inexact, Rounded...) as it is used; nothing reads
+#: them, and a recorded flag never changes a later result or what raises (only the traps do), so sharing it is
+#: exactly a fresh context per operation, without building one (which cost more than the operation).
+CONTEXT = Context(prec=PRECISION, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow])
 
 
 def context() -> Context:
-    """A fresh context (flags are per use, never shared state)."""
-    return Context(prec=PRECISION, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow])
+    """The module's context (see CONTEXT)."""
+    return CONTEXT
 
 
-def add(a: Decimal, b: Decimal) -> Decimal:
-    return context().add(a, b)
-
-
-def sub(a: Decimal, b: Decimal) -> Decimal:
-    return context().subtract(a, b)
-
-
-def mul(a: Decimal, b: Decimal) -> Decimal:
-    return context().multiply(a, b)
-
-
-def div(a: Decimal, b: Decimal) -> Decimal:
-    return context().divide(a, b)
+add = CONTEXT.add
+sub = CONTEXT.subtract
+mul = CONTEXT.multiply
+div = CONTEXT.divide
 
 
 def quantize(value: Decimal, places: int, rounding: str = ROUND_HALF_EVEN) -> Decimal:
     """Round to ``places`` fraction digits with an explicit rounding mode."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=rounding, context=context())
+    return value.quantize(_QUANTA[places] if 0 <= places < len(_QUANTA) else ONE.scaleb(-places, CONTEXT),
+                          rounding=rounding, context=CONTEXT)
 
 
 def is_finite_decimal(value: object) -> bool:
