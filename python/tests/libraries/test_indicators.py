@@ -487,6 +487,12 @@ def test_mean_cross_tie_by_hand_and_bad_inputs():
         MeanCross(0, 3)
     cross.reset()
     assert not cross.ready and cross.update(D(1)) is None
+    # more fraction digits than seen so far rescale the window exactly: 1, 2E+1, 0.5, 0.0001, 1/3 to 28 digits
+    xs = [D(1), D("2E+1"), D("0.5"), D("0.0001"), INDICATOR_CONTEXT.divide(D(1), D(3)), D("-7.25")]
+    rescaled = MeanCross(2, 3)
+    assert [rescaled.update(x) for x in xs] == _fraction_cross(xs, 2, 3) == [None, None, 1, -1, -1, -1]
+    assert Fraction(rescaled.fast_total) == sum(map(Fraction, xs[-2:]))
+    assert Fraction(rescaled.slow_total) == sum(map(Fraction, xs[-3:]))
 
 
 @settings(max_examples=200, deadline=None)

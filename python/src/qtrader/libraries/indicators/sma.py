@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import deque
 from decimal import Decimal
 
+from ._context import _EXACT as _EXACT_CONTEXT
 from ._context import INDICATOR_CONTEXT, ZERO, exact_add, exact_mul, exact_sub
 from ._validation import check_input, check_period
 
@@ -96,24 +97,31 @@ class MeanCross:
 
     ``update(x)`` returns ``sign(mean of the last fast inputs - mean of the last slow inputs)`` (-1, 0 or 1) once
     both windows are full, None before. It is ``compare_means`` of two SMAs fed the same inputs, in one call:
-    one window of max(fast, slow) inputs serves both sums, which are exact, and the comparison cross-multiplies
-    them, so a tie is a tie. O(1) per update (the fast window's oldest input is read inside the window).
+    one window of max(fast, slow) inputs serves both sums, and the comparison cross-multiplies them, so a tie is
+    a tie. O(1) per update (the fast window's oldest input is read inside the window).
+
+    Why integers: every input is held as an exact integer count of 10**-scale (``as_integer_ratio``; a decimal's
+    denominator divides a power of ten), so the sums and the comparison are Python int arithmetic, exact by
+    nature and a fraction of the cost of exact-context decimal calls. An input with more fraction digits than
+    the scale so far rescales the window once (exactly).
     """
 
-    __slots__ = ("_fast", "_slow", "_longest", "_window", "_fast_total", "_slow_total")
+    __slots__ = ("_fast", "_slow", "_longest", "_window", "_fast_total", "_slow_total", "_scale", "_units")
 
     def __init__(self, fast: int, slow: int) -> None:
         self._fast = check_period(fast, "fast")
         self._slow = check_period(slow, "slow")
         self._longest = max(self._fast, self._slow)
-        self._window: deque[Decimal] = deque()
+        self._window: deque[int] = deque()
         self.reset()
 
     def reset(self) -> None:
         """Forget all inputs."""
         self._window.clear()
-        self._fast_total = ZERO
-        self._slow_total = ZERO
+        self._fast_total = 0
+        self._slow_total = 0
+        self._scale = 0  # window values are integer multiples of 10 ** -scale
+        self._units: dict[int, int] = {1: 1}  # denominator -> 10 ** scale // denominator
 
     @property
     def ready(self) -> bool:
@@ -122,33 +130,59 @@ class MeanCross:
     @property
     def fast_total(self) -> Decimal:
         """Exact sum of the last ``fast`` inputs (of fewer while warming up)."""
-        return self._fast_total
+        return _scaled(self._fast_total, self._scale)
 
     @property
     def slow_total(self) -> Decimal:
         """Exact sum of the last ``slow`` inputs (of fewer while warming up)."""
-        return self._slow_total
+        return _scaled(self._slow_total, self._scale)
 
     def update(self, x: Decimal) -> int | None:
         if type(x) is not Decimal or not x.is_finite():
             check_input(x, "x")  # raises with the reason
+        numerator, denominator = x.as_integer_ratio()
+        unit = self._units.get(denominator)
+        if unit is None:
+            unit = self._rescale(denominator)
+        value = numerator * unit
         window = self._window
         n = len(window)
         fast, slow = self._fast, self._slow
-        fast_total = exact_add(self._fast_total, x)
-        slow_total = exact_add(self._slow_total, x)
+        fast_total = self._fast_total + value
+        slow_total = self._slow_total + value
         if n >= fast:
-            fast_total = exact_sub(fast_total, window[n - fast])
+            fast_total -= window[n - fast]
         if n >= slow:
-            slow_total = exact_sub(slow_total, window[n - slow])
+            slow_total -= window[n - slow]
         if n == self._longest:
             window.popleft()
         else:
             n += 1
-        window.append(x)
+        window.append(value)
         self._fast_total, self._slow_total = fast_total, slow_total
         if n < self._longest:
             return None
-        lhs = exact_mul(fast_total, slow)
-        rhs = exact_mul(slow_total, fast)
+        lhs = fast_total * slow
+        rhs = slow_total * fast
         return (lhs > rhs) - (lhs < rhs)
+
+    def _rescale(self, denominator: int) -> int:
+        """Grow the scale until 10 ** scale is a multiple of ``denominator`` (a product of 2s and 5s); rescale the
+        window and the sums exactly; return the denominator's unit."""
+        scale = self._scale
+        while (10 ** scale) % denominator:
+            scale += 1
+        if scale != self._scale:
+            factor = 10 ** (scale - self._scale)
+            self._window = deque(v * factor for v in self._window)
+            self._fast_total *= factor
+            self._slow_total *= factor
+            self._scale = scale
+            self._units = {}
+        unit = self._units[denominator] = 10 ** scale // denominator
+        return unit
+
+
+def _scaled(units: int, scale: int) -> Decimal:
+    """units * 10 ** -scale as an exact Decimal."""
+    return Decimal(units).scaleb(-scale, _EXACT_CONTEXT)
