@@ -5,7 +5,8 @@ measured per run): long only, 100 shares, market orders filled at the next bar's
 100,000 cash per symbol (so cash never runs out: backtrader would refuse orders for margin, QTrader's fixed_100
 policy would not, and the two would no longer trade alike).
 Printed: bars per second, the ratio to backtrader (the machines are noisy: compare ratios, not absolute figures),
-and peak memory (max RSS). `--remote` also runs the strategy as a remote gRPC service against the all-local run.
+and peak memory (max RSS). QTrader runs with the event log off, on, and with the log, report and HTML page on (the
+defaults of a run config); the report's time (writing the files and the page) is part of the run. `--remote` also runs the strategy as a remote gRPC service against the all-local run.
 
 Usage: python tools/bench/bench_pipeline.py [--bars 200000] [--symbols 1] [--memory-bars 1000000] [--remote]
 """
@@ -143,9 +144,11 @@ def main() -> int:
     runs: list[tuple[str, str, str]] = []
     if have_backtrader:
         runs.append(("backtrader 1.9.78 (peer)", "backtrader", json.dumps([str(p) for _, p in sources])))
-    for event_log in (False, True):
-        config = write_config(f"local_{event_log}", qtrader_config(sources, OUT / "run", event_log, None))
-        runs.append((f"qtrader, all local, event log {'on' if event_log else 'off'}", "qtrader", str(config)))
+    for event_log, report in ((False, False), (True, False), (True, True)):
+        config = write_config(f"local_{event_log}_{report}", qtrader_config(sources, OUT / "run", event_log, None, report))
+        label = "qtrader, all local, " + ("log + report + HTML (defaults)" if report else
+                                          f"event log {'on' if event_log else 'off'}")
+        runs.append((label, "qtrader", str(config)))
     server = None
     if args.remote:
         from qtrader.grpc_host.server import start_server
