@@ -71,7 +71,7 @@ def _fragment(model: BaseModel) -> orjson.Fragment:
     cached = _FRAGMENTS.get(id(model))
     if cached is not None and cached[0] is model:
         return cached[1]
-    fragment = orjson.Fragment(orjson.dumps(_fields(model), default=_default, option=_OPTIONS))
+    fragment = orjson.Fragment(orjson.dumps(_fields(model, _fragment), default=_default, option=_OPTIONS))
     if len(_FRAGMENTS) >= _FRAGMENTS_MAX:
         _FRAGMENTS.clear()
     _FRAGMENTS[id(model)] = (model, fragment)
