@@ -6,7 +6,8 @@ measured per run): long only, 100 shares, market orders filled at the next bar's
 policy would not, and the two would no longer trade alike).
 Printed: bars per second, the ratio to backtrader (the machines are noisy: compare ratios, not absolute figures),
 and peak memory (max RSS). QTrader runs with the event log off, on, and with the log, report and HTML page on (the
-defaults of a run config); the report's time (writing the files and the page) is part of the run. `--remote` also runs the strategy as a remote gRPC service against the all-local run.
+defaults of a run config); the report's time (writing the files and the page) is part of the run. `--remote` also
+runs the strategy as a remote gRPC service against the all-local run.
 
 Usage: python tools/bench/bench_pipeline.py [--bars 200000] [--symbols 1] [--memory-bars 1000000] [--remote]
 """

@@ -9,6 +9,8 @@ The data service is driven by the engine (it is the source of the stream, not a 
 from __future__ import annotations
 
 import heapq
+from itertools import repeat, tee
+from operator import itemgetter
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
@@ -69,10 +71,6 @@ class DataStats:
     @property
     def rows_skipped(self) -> int:
         return sum(self.skipped.values())
-
-
-def _merge_key(item: tuple) -> tuple:
-    return item[:3]
 
 
 def _midnight(day: date) -> datetime:
@@ -153,8 +151,9 @@ class DataService:
         self.stats.skipped_rows.append(str(row))
 
     def _bar_stream(self, index: int, source: SourceConfig) -> Iterator[tuple]:
-        for row in self._rows(source):
-            yield (row[0], 1, index, row, source)
+        """(timestamp, 1, index, row) for each row, made in C (zip over the rows and their first column)."""
+        rows, again = tee(self._rows(source))
+        return zip(map(itemgetter(0), rows), repeat(1), repeat(index), again)
 
     def _action_stream(self) -> Iterator[tuple]:
         actions = []
@@ -162,7 +161,7 @@ class DataService:
             actions.extend(read_actions(self._path(source.path), source.format))
         actions.sort(key=lambda a: (a.fields["ex_date"], a.fields["symbol"], a.fields["action_type"]))
         for i, action in enumerate(actions):
-            yield (_midnight(action.fields["ex_date"]), 0, i, action, None)
+            yield (_midnight(action.fields["ex_date"]), 0, i, action)
 
     def events(self) -> Iterator[ContractModel]:
         """The merged stream: PriceBar and CorporateAction events in time order."""
@@ -172,36 +171,52 @@ class DataService:
         return self._merged_events()
 
     def _merged_events(self) -> Iterator[ContractModel]:
+        """Every source's bars and the actions, merged by (timestamp, actions before bars, source order).
+
+        The merge compares the stream items themselves, no key function: items of two streams always differ by
+        kind or source index before the row is reached.
+        """
         sources = self.config.sources
         streams = [self._bar_stream(i, s) for i, s in enumerate(sources)]
         if self.config.corporate_actions:
             streams.append(self._action_stream())
-        for timestamp, kind, _index, item, source in heapq.merge(*streams, key=_merge_key):
-            if kind == 0:
-                self.stats.actions_published += 1
-                yield self._action_event(timestamp, item.fields)
-            else:
-                self.stats.bars_published += 1
-                yield self._bar_event(item, source)
+        templates = [self._bar_template(source) for source in sources]
+        cls, fields_set = PriceBar, all_fields(PriceBar)
+        make_id, namespace = uuid5_of, UUID(self.run_id)
+        bars = 0
+        try:
+            for timestamp, kind, index, item in heapq.merge(*streams):
+                if kind == 0:
+                    self.stats.actions_published += 1
+                    yield self._action_event(timestamp, item.fields)
+                    continue
+                bars += 1
+                self._sequence += 1
+                fields = templates[index].copy()
+                fields["event_id"] = str(make_id(namespace, f"data/{self._sequence}"))
+                (fields["occurred_at"], fields["open"], fields["high"], fields["low"], fields["close"],
+                 fields["volume"]) = item
+                bar = _new(cls)  # adopt(cls, fields, fields_set), inlined
+                _set_attr(bar, "__dict__", fields)
+                _set_fields_set(bar, fields_set)
+                _set_extra(bar, None)
+                _set_private(bar, None)
+                yield bar
+        finally:
+            self.stats.bars_published += bars
 
-    def _bar_event(self, row: BarRow, source: SourceConfig) -> PriceBar:
-        timestamp, open_, high, low, close, volume = row
-        fields = {
-            "event_id": self._next_id(), "occurred_at": timestamp, "source_service": NAME,
-            "correlation_id": self.run_id, "symbol": source.symbol, "timeframe": source.timeframe, "open": open_,
-            "high": high, "low": low, "close": close, "volume": volume, "adjusted": source.adjusted,
-        }
-        if source.currency:
-            fields["currency"] = source.currency
-        return PriceBar.trusted_from(fields)
-
-    def _single_source_events(self, source: SourceConfig) -> Iterator[PriceBar]:
-        """The common case without a merge, kept lean: it runs once per bar (``_next_id`` and ``adopt``, inlined)."""
+    def _bar_template(self, source: SourceConfig) -> dict:
+        """A PriceBar's complete field dict with what its source decides filled in."""
         template = PriceBar.defaults()
         template.update(source_service=NAME, correlation_id=self.run_id, symbol=source.symbol,
                         timeframe=source.timeframe, adjusted=source.adjusted)
         if source.currency:
             template["currency"] = source.currency
+        return template
+
+    def _single_source_events(self, source: SourceConfig) -> Iterator[PriceBar]:
+        """The common case without a merge, kept lean: it runs once per bar (``_next_id`` and ``adopt``, inlined)."""
+        template = self._bar_template(source)
         cls, fields_set = PriceBar, all_fields(PriceBar)
         new, set_dict, set_fields, set_extra, set_private = _new, _set_attr, _set_fields_set, _set_extra, _set_private
         make_id, namespace = uuid5_of, UUID(self.run_id)
