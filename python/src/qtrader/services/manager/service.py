@@ -46,6 +46,7 @@ class ManagerService(Service):
         super().reset(config, run_id)
         settings = parse_config(ManagerConfig, config, "manager")
         self.policy: Policy = load_policy(settings.policy, Path(settings.base_dir))
+        self._limits = self.policy.limits.as_mapping()  # the policy is frozen: its limits, once
         # Bars matter only to volatility sizing; otherwise the PortfolioState's marks are all the manager needs.
         needs_bars = self.policy.sizing.method == "volatility_target"
         self.consumes = type(self).consumes if needs_bars else tuple(t for t in type(self).consumes if t != "PriceBar")
@@ -164,7 +165,7 @@ class ManagerService(Service):
         view = PortfolioView(equity=self._state.equity, cash=self._state.cash, positions=self._positions,
                              prices=self._prices_for_view(), peak_equity=self._peak)
         trade = ProposedTrade(symbol=symbol, side=side.value, quantity=quantity, price=price)
-        for message in run_checks(view, trade, self.policy.limits.as_mapping()):
+        for message in run_checks(view, trade, self._limits):
             reasons.append((_REASON_CODES.get(message.split(":", 1)[0], "LIMIT"), message))
         return reasons, side, quantity
 
