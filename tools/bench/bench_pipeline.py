@@ -9,7 +9,7 @@ and peak memory (max RSS). QTrader runs with the event log off, on, and with the
 defaults of a run config); the report's time (writing the files and the page) is part of the run. `--remote` also
 runs the strategy as a remote gRPC service against the all-local run.
 
-Usage: python tools/bench/bench_pipeline.py [--bars 200000] [--symbols 1] [--memory-bars 1000000] [--remote]
+Usage: python tools/bench/bench_pipeline.py [--bars 200000] [--symbols 1] [--memory-bars 1000000] [--remote] [--out DIR]
 """
 
 from __future__ import annotations
@@ -123,16 +123,19 @@ def line(label: str, figures: dict, peer: dict | None = None) -> str:
 
 
 def main() -> int:
+    global OUT
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bars", type=int, default=200_000)
     parser.add_argument("--symbols", type=int, default=1)
     parser.add_argument("--memory-bars", type=int, default=0, help="also run QTrader alone on this many bars")
     parser.add_argument("--no-backtrader", action="store_true")
     parser.add_argument("--remote", action="store_true", help="also run with the strategy as a remote gRPC service")
+    parser.add_argument("--out", type=Path, default=OUT, help="folder for the generated data, configs and run folders")
     parser.add_argument("--repeat", type=int, default=3,
                         help="rounds; each round runs every configuration once, interleaved, and the best of each is kept")
     args = parser.parse_args()
 
+    OUT = args.out
     per_symbol = args.bars // args.symbols
     sources = generate(OUT / "data", per_symbol, args.symbols)
     print(f"data: {args.symbols} symbol(s) x {per_symbol:,} one-minute bars (seed 7)")
