@@ -57,9 +57,7 @@ class ContractModel(BaseModel):
         Equivalent to ``model_construct`` (defaults filled in, nothing checked) at a fraction of its cost.
         Values must already have the model's Python types: Decimal, aware datetime, the generated enums.
         """
-        data = (_DEFAULTS.get(cls) or cls._template()).copy()  # trusted_from(values), inlined
-        data.update(values)
-        return adopt(cls, data, set(values))
+        return cls.trusted_from(values)
 
     @classmethod
     def trusted_from(cls, values: dict[str, Any]) -> Any:
@@ -101,9 +99,7 @@ class ContractModel(BaseModel):
         return self.model_dump_json(exclude_none=True)
 
 
-# BaseModel's slots, set through their descriptors (cheaper than object.__setattr__ by name, on the hot path).
-# ``adopt`` is these five calls; the two hottest loops (Service.emit_complete, the data service's bar loop) make
-# them inline, a function call being a sixth of adopt's cost.
+# BaseModel's slots, set through their descriptors (cheaper than object.__setattr__ by name, on the hot path)
 _new = object.__new__
 _set_attr = object.__setattr__
 _set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__

@@ -18,8 +18,7 @@ from typing import Annotated, Any, Callable, ClassVar, Mapping, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 
-from qtrader.contracts.base import _ALL_FIELDS, _DEFAULTS, ContractModel, all_fields
-from qtrader.contracts.base import _new, _set_attr, _set_extra, _set_fields_set, _set_private
+from qtrader.contracts.base import ContractModel, adopt, all_fields
 from qtrader.contracts.ids import run_id as make_run_id
 from qtrader.contracts.ids import uuid5
 from qtrader.errors import ConfigError
@@ -139,7 +138,7 @@ class Service:
 
     def emit(self, cls: type[E], **fields: Any) -> E:
         """Emit an event caused by the input being handled; envelope fields are derived, not passed."""
-        data = (_DEFAULTS.get(cls) or cls._template()).copy()  # cls.defaults(): every field in the model's order
+        data = cls.defaults()  # every field in the model's order; the given ones keep their place
         data.update(fields)
         return self.emit_complete(cls, data)
 
@@ -153,11 +152,7 @@ class Service:
         fields["source_service"] = self.name
         fields["correlation_id"] = cause.correlation_id
         fields["causation_id"] = cause.event_id
-        event = _new(cls)  # adopt(cls, fields, all_fields(cls)), inlined
-        _set_attr(event, "__dict__", fields)
-        _set_fields_set(event, _ALL_FIELDS.get(cls) or all_fields(cls))
-        _set_extra(event, None)
-        _set_private(event, None)
+        event = adopt(cls, fields, all_fields(cls))
         out.append(event)
         return event
 

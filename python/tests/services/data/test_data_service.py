@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -79,10 +80,14 @@ def test_corporate_actions_come_before_the_bars_of_their_ex_date(tmp_path: Path)
         "symbol,action_type,ex_date,split_to,split_from,cash_amount,pay_date\n"
         "X,SPLIT,2024-01-03,3,2,,\n"
         "X,CASH_DIVIDEND,2024-01-04,,,0.25,2024-01-10\n")
-    events = list(service([{"symbol": "X", "path": "bars.csv"}], tmp_path,
-                          corporate_actions=[{"path": "actions.csv"}]).events())
+    data = service([{"symbol": "X", "path": "bars.csv"}], tmp_path, corporate_actions=[{"path": "actions.csv"}])
+    events = list(data.events())
     kinds = [(e.event_type, e.occurred_at.day) for e in events]
     assert kinds == [("PriceBar", 2), ("CorporateAction", 3), ("PriceBar", 3), ("CorporateAction", 4), ("PriceBar", 4)]
+    # the n-th event of the stream, bar or action, is uuid5(run_id, "data/n")
+    run = uuid.UUID(data.run_id)
+    assert [e.event_id for e in events] == [str(uuid.uuid5(run, f"data/{n}")) for n in range(1, 6)]
+    assert (data.stats.bars_published, data.stats.actions_published) == (3, 2)
     split, dividend = events[1], events[3]
     assert (split.split_to, split.split_from) == (Decimal(3), Decimal(2))
     assert dividend.cash_amount == Decimal("0.25") and dividend.pay_date.isoformat() == "2024-01-10"

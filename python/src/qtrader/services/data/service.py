@@ -9,22 +9,21 @@ The data service is driven by the engine (it is the source of the stream, not a 
 from __future__ import annotations
 
 import heapq
-from itertools import repeat, tee
-from operator import itemgetter
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
+from itertools import repeat, tee
+from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Iterator, Literal
 
 from pydantic import Field
 
-from qtrader.contracts.base import ContractModel, all_fields
-from qtrader.contracts.base import _new, _set_attr, _set_extra, _set_fields_set, _set_private
+from qtrader.contracts.base import ContractModel, adopt, all_fields
 from qtrader.contracts.generated.models.common.types_v1 import CorporateActionType
 from qtrader.contracts.generated.models.data.corporate_action_v1 import CorporateAction
 from qtrader.contracts.generated.models.data.price_bar_v1 import PriceBar
-from qtrader.contracts.ids import UUID, uuid5, uuid5_of
+from qtrader.contracts.ids import UUID, uuid5_of
 from qtrader.errors import DataError
 from qtrader.services.base import DEFAULT_RUN_ID, ServiceConfig, parse_config
 from qtrader.services.data.corporate_actions import read_actions
@@ -102,11 +101,6 @@ class DataService:
         candidate = Path(path)
         return candidate if candidate.is_absolute() else self.base_dir / candidate
 
-    def _next_id(self) -> str:
-        """The n-th data event's id: uuid5(run_id, "data/n")."""
-        self._sequence += 1
-        return uuid5(self.run_id, f"data/{self._sequence}")
-
     # -- bars -------------------------------------------------------------------------------------------------
 
     def _rows(self, source: SourceConfig) -> Iterable[BarRow]:
@@ -164,46 +158,46 @@ class DataService:
             yield (_midnight(action.fields["ex_date"]), 0, i, action)
 
     def events(self) -> Iterator[ContractModel]:
-        """The merged stream: PriceBar and CorporateAction events in time order."""
-        sources = self.config.sources
-        if len(sources) == 1 and not self.config.corporate_actions:
-            return self._single_source_events(sources[0])
-        return self._merged_events()
+        """The merged stream: PriceBar and CorporateAction events in time order.
 
-    def _merged_events(self) -> Iterator[ContractModel]:
-        """Every source's bars and the actions, merged by (timestamp, actions before bars, source order).
-
-        The merge compares the stream items themselves, no key function: items of two streams always differ by
-        kind or source index before the row is reached.
+        Every source's items and the actions merge by (timestamp, actions before bars, source order). The merge
+        compares the stream items themselves, no key function: items of two streams always differ by kind or
+        source index before the row is reached. One source without actions needs no merge (nor the timestamps
+        the merge orders by).
         """
         sources = self.config.sources
+        templates = [self._bar_template(source) for source in sources]
+        if len(sources) == 1 and not self.config.corporate_actions:
+            return self._events(zip(repeat(None), repeat(1), repeat(0), self._rows(sources[0])), templates)
         streams = [self._bar_stream(i, s) for i, s in enumerate(sources)]
         if self.config.corporate_actions:
             streams.append(self._action_stream())
-        templates = [self._bar_template(source) for source in sources]
+        return self._events(heapq.merge(*streams), templates)
+
+    def _events(self, items: Iterator[tuple], templates: list[dict]) -> Iterator[ContractModel]:
+        """The events of the stream items; the n-th event's id is uuid5(run_id, "data/n"). It runs once per bar,
+        so it is kept lean: a local count, the source's template copied and filled in."""
         cls, fields_set = PriceBar, all_fields(PriceBar)
         make_id, namespace = uuid5_of, UUID(self.run_id)
-        bars = 0
+        sequence = start = self._sequence
+        actions = 0
         try:
-            for timestamp, kind, index, item in heapq.merge(*streams):
+            for timestamp, kind, index, item in items:
+                sequence += 1
+                event_id = str(make_id(namespace, f"data/{sequence}"))
                 if kind == 0:
-                    self.stats.actions_published += 1
-                    yield self._action_event(timestamp, item.fields)
+                    actions += 1
+                    yield self._action_event(timestamp, item.fields, event_id)
                     continue
-                bars += 1
-                self._sequence += 1
                 fields = templates[index].copy()
-                fields["event_id"] = str(make_id(namespace, f"data/{self._sequence}"))
+                fields["event_id"] = event_id
                 (fields["occurred_at"], fields["open"], fields["high"], fields["low"], fields["close"],
                  fields["volume"]) = item
-                bar = _new(cls)  # adopt(cls, fields, fields_set), inlined
-                _set_attr(bar, "__dict__", fields)
-                _set_fields_set(bar, fields_set)
-                _set_extra(bar, None)
-                _set_private(bar, None)
-                yield bar
+                yield adopt(cls, fields, fields_set)
         finally:
-            self.stats.bars_published += bars
+            self._sequence = sequence
+            self.stats.actions_published += actions
+            self.stats.bars_published += sequence - start - actions
 
     def _bar_template(self, source: SourceConfig) -> dict:
         """A PriceBar's complete field dict with what its source decides filled in."""
@@ -214,38 +208,10 @@ class DataService:
             template["currency"] = source.currency
         return template
 
-    def _single_source_events(self, source: SourceConfig) -> Iterator[PriceBar]:
-        """The common case without a merge, kept lean: it runs once per bar (``_next_id`` and ``adopt``, inlined)."""
-        template = self._bar_template(source)
-        cls, fields_set = PriceBar, all_fields(PriceBar)
-        new, set_dict, set_fields, set_extra, set_private = _new, _set_attr, _set_fields_set, _set_extra, _set_private
-        make_id, namespace = uuid5_of, UUID(self.run_id)
-        sequence = self._sequence
-        try:
-            for timestamp, open_, high, low, close, volume in self._rows(source):
-                sequence += 1
-                fields = template.copy()
-                fields["event_id"] = str(make_id(namespace, f"data/{sequence}"))
-                fields["occurred_at"] = timestamp
-                fields["open"] = open_
-                fields["high"] = high
-                fields["low"] = low
-                fields["close"] = close
-                fields["volume"] = volume
-                bar = new(cls)  # adopt(cls, fields, fields_set), inlined
-                set_dict(bar, "__dict__", fields)
-                set_fields(bar, fields_set)
-                set_extra(bar, None)
-                set_private(bar, None)
-                yield bar
-        finally:
-            self.stats.bars_published += sequence - self._sequence
-            self._sequence = sequence
-
-    def _action_event(self, timestamp: datetime, fields: dict) -> CorporateAction:
+    def _action_event(self, timestamp: datetime, fields: dict, event_id: str) -> CorporateAction:
         values = dict(fields)
         values["action_type"] = CorporateActionType(values["action_type"])
         return CorporateAction.trusted(
-            event_id=self._next_id(), occurred_at=timestamp, source_service=NAME, correlation_id=self.run_id,
+            event_id=event_id, occurred_at=timestamp, source_service=NAME, correlation_id=self.run_id,
             **values,
         )

@@ -31,11 +31,6 @@ _QUANTA = tuple(Decimal(1).scaleb(-places) for places in range(40))  # 10 ** -pl
 CONTEXT = Context(prec=PRECISION, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow])
 
 
-def context() -> Context:
-    """The module's context (see CONTEXT)."""
-    return CONTEXT
-
-
 add = CONTEXT.add
 sub = CONTEXT.subtract
 mul = CONTEXT.multiply

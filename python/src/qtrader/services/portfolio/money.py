@@ -18,6 +18,7 @@ ROUNDING = Context(prec=100, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, 
 #: what one rounding of the exact value would (no double-rounding error).
 STICKY = Context(prec=100, rounding=ROUND_05UP, traps=[InvalidOperation, DivisionByZero, Overflow])
 _STICKY_SPARE = STICKY.prec - 1 - 2  # a quotient's adjusted exponent may be up to this + the quantum's
+_multiply, _round = EXACT.multiply, ROUNDING.quantize
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -48,8 +49,10 @@ def round_to(value: Decimal, q: Decimal) -> Decimal:
 
 
 def mul_round(a: Decimal, b: Decimal, q: Decimal) -> Decimal:
-    """a x b, computed exactly, then rounded half-even to ``q`` (one rounding)."""
-    return _no_negative_zero(ROUNDING.quantize(EXACT.multiply(a, b), q))
+    """a x b, computed exactly, then rounded half-even to ``q`` (one rounding). On the hot path (every mark of a
+    held symbol), so the contexts' methods are bound once and the negative-zero check is inline."""
+    result = _round(_multiply(a, b), q)
+    return result if result else result.copy_abs()
 
 
 def div_round(a: Decimal, b: Decimal, q: Decimal) -> Decimal:

@@ -53,7 +53,6 @@ from qtrader.services.portfolio.ledger import Ledger, LedgerEntry
 from qtrader.services.portfolio.lots import OpenLot, UnknownLotError, match_lots
 from qtrader.services.portfolio.money import (
     EXACT,
-    ROUNDING,
     Q12,
     ZERO,
     allocate,
@@ -74,7 +73,6 @@ _CASH_FLOW = StateReason.CASH_FLOW
 #: A PortfolioState's fields with their defaults; the service keeps a complete field dict from it.
 _STATE_DEFAULTS = PortfolioState.defaults()
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_ROUND = ROUNDING.quantize
 
 
 class _LastInput(NamedTuple):
@@ -564,10 +562,9 @@ class PortfolioService(Service):
         currency). Under the service's exact context (see ``handler``), as every figure here."""
         quantity, cost, _commission, average, models, currency = self._static[symbol]
         price, q = self._prices[symbol], self._q
-        local_value = _ROUND(quantity * price, q)  # mul_round, inlined: the hot path
+        local_value = mul_round(quantity, price, q)
         if currency == self._base:
-            value = local_value if local_value else local_value.copy_abs()
-            unrealized = value - cost
+            value, unrealized = local_value, local_value - cost
         else:
             rate = self._rate(currency)
             value, unrealized = mul_round(local_value, rate, q), mul_round(local_value - cost, rate, q)
