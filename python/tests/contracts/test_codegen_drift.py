@@ -29,7 +29,7 @@ def make(copy: Path, target: str) -> subprocess.CompletedProcess:
 
 def test_added_field_is_detected_then_generated(tmp_path: Path):
     copy = tmp_path / "repo"
-    for part in ("contracts", "codegen", "python/src", "python/pyproject.toml", "Makefile"):
+    for part in ("contracts", "codegen", "python/src", "python/pyproject.toml", "Makefile", "go/gen"):
         source = REPO / part
         if source.is_dir():
             shutil.copytree(source, copy / part, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
@@ -58,3 +58,30 @@ def test_added_field_is_detected_then_generated(tmp_path: Path):
     assert "optional string vwap = 10;" in (copy / "contracts/proto/qtrader/v1/pipeline.proto").read_text()
     assert 'pa.field("vwap", pa.decimal128(38, 12), nullable=True)' in (gen / "arrow_schemas.py").read_text()
     assert b"vwap" in (gen / "pipeline_pb2.py").read_bytes()
+
+
+def test_added_config_key_is_one_schema_edit(tmp_path: Path):
+    """A new config key is one line in contracts/config plus `make codegen`: drift is caught, the model has it."""
+    copy = tmp_path / "repo"
+    for part in ("contracts", "codegen", "python/src", "python/pyproject.toml", "Makefile", "go/gen"):
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, copy / part, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        else:
+            (copy / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, copy / part)
+    schema_path = copy / "contracts/config/reporting.v1.json"
+    schema = json.loads(schema_path.read_text())
+    schema["properties"]["drawdown_rows"] = {"type": "integer", "minimum": 1, "default": 5,
+                                             "description": "Rows of the drawdown table."}
+    schema_path.write_text(json.dumps(schema, indent=2) + "\n")
+
+    drifted = make(copy, "codegen-check")
+    assert drifted.returncode != 0
+    assert "config" in drifted.stdout
+
+    assert make(copy, "codegen").returncode == 0
+    assert make(copy, "codegen-check").returncode == 0
+    gen = copy / "python/src/qtrader/contracts/generated"
+    assert "    drawdown_rows: int = 5\n" in (gen / "config_models.py").read_text()
+    assert (gen / "config_schemas/reporting.v1.json").read_text() == schema_path.read_text()

@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from qtrader.contracts.checker import path_text
 from qtrader.contracts.invariants import violations
 
 _RULES: dict[type, list[dict]] = {}
@@ -47,7 +48,7 @@ class ContractModel(BaseModel):
             problems = list(violations(self.__dict__, rules))
             if problems:
                 field, message = problems[0]
-                raise ValueError(f"{field}: {message}")
+                raise ValueError(f"{path_text(field)}: {message}")
         return self
 
     @classmethod

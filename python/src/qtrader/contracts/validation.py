@@ -14,9 +14,16 @@ import jsonschema_rs
 from referencing import Registry, Resource
 
 from qtrader.contracts.base import ContractModel
+from qtrader.contracts.checker import Checker, path_text
 from qtrader.contracts.invariants import violations
 from qtrader.contracts.registry import EVENTS, all_schemas, event_class, event_schema
 from qtrader.errors import ContractError
+
+
+@cache
+def event_checker() -> Checker:
+    """The shared schema checker over every event schema."""
+    return Checker({schema["$id"]: schema for schema in all_schemas().values()})
 
 
 @cache
@@ -42,12 +49,16 @@ def contract_errors(instance: Any) -> Iterator[tuple[str, str]]:
         yield "event_type", f"unknown event_type {event_type!r}; known: {', '.join(EVENTS)}"
         return
     validator = _fast_validator(event_type)
-    found = False
-    for error in validator.iter_errors(instance):
-        found = True
-        yield _describe_path(error.instance_path), error.message
-    if not found:
-        yield from violations(instance, event_schema(event_type).get("x-invariants", []))
+    rules = event_schema(event_type).get("x-invariants", [])
+    if validator.is_valid(instance) and not any(True for _ in violations(instance, rules)):
+        return
+    # Invalid: the shared checker words it, as Go's execution service does (contracts/messages.v1.json).
+    problems = event_checker().check(event_schema(event_type)["$id"], instance)[1]
+    for path, message in problems:
+        yield path_text(path) or "(event)", message
+    if not problems:  # the checker and jsonschema-rs disagree: still refuse, in jsonschema-rs's words
+        for error in validator.iter_errors(instance):
+            yield _describe_path(error.instance_path), error.message
 
 
 def _where(instance: Any) -> str:
@@ -75,7 +86,7 @@ def parse_event(instance: Any, where: str = "") -> ContractModel:
 def _invariants_keyword(validator: Any, rules: list[dict], instance: Any, schema: dict) -> Iterator[Any]:
     if isinstance(instance, dict):
         for field, message in violations(instance, rules):
-            yield jsonschema.ValidationError(message, path=[field])
+            yield jsonschema.ValidationError(message, path=list(field))
 
 
 @cache

@@ -20,7 +20,7 @@ import yaml
 from qtrader.contracts.base import ContractModel
 from qtrader.contracts.ids import run_id as make_run_id
 from qtrader.engine.bus import EventBus
-from qtrader.engine.config import RunConfig, load_run_config
+from qtrader.engine.config import RunConfig, load_run_config, remote_service
 from qtrader.engine.recorder import EventRecorder
 from qtrader.errors import ConfigError
 from qtrader.services.base import Service
@@ -100,7 +100,7 @@ class BacktestEngine:
         return cls(config, raw, base_dir=path.resolve().parent, output_dir=output_dir)
 
     def _build(self, name: str) -> Service:
-        remote = self.config.services.get(name)
+        remote = remote_service(self.config, name)
         if remote is None:
             return _local_service(name, self.config, self.base_dir, self.run_id)
         from qtrader.engine.remote import RemoteServiceProxy

@@ -1,7 +1,8 @@
 """The run config: one YAML file that says everything about a backtest.
 
-Sections: run, data, strategies, manager, execution, portfolio, reporting, services. Every section is validated
-by the service that owns it; an unknown key anywhere is a ConfigError that names it.
+Sections: run, data, strategies, manager, execution, portfolio, reporting, services. The whole file is checked
+against contracts/config/run.v1.json, which refers to each service's own schema, so any problem (an unknown key
+anywhere) is a ConfigError naming its path; each service then builds its model from its section.
 """
 
 from __future__ import annotations
@@ -10,37 +11,21 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import Field
 
+from qtrader.contracts.config import parse_config
+from qtrader.contracts.generated.config_models import RemoteService, RunConfig, RunSection, ServicesConfig
 from qtrader.errors import ConfigError
-from qtrader.services.base import ServiceConfig, parse_config
 
-REMOTE_CAPABLE = ("strategy", "manager", "execution", "portfolio")
+__all__ = ["REMOTE_CAPABLE", "RemoteService", "RunConfig", "RunSection", "load_run_config", "remote_service"]
 
-
-class RunSection(ServiceConfig):
-    name: str = Field("backtest", pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
-    output_dir: str | None = None
-    event_log: bool = True
-    report: bool = True
+#: The services a run may place remotely: the keys of the schema's ``services`` section.
+REMOTE_CAPABLE = tuple(ServicesConfig.model_fields)
 
 
-class RemoteService(ServiceConfig):
-    address: str = Field(pattern=r"^[^\s:]+:[0-9]{1,5}$")
-    deadline_seconds: float = Field(10.0, gt=0)
-    connect_timeout_seconds: float = Field(5.0, gt=0)
-    config: dict[str, Any] | None = None
-
-
-class RunConfig(ServiceConfig):
-    run: RunSection = RunSection()
-    data: dict[str, Any]
-    strategies: list[dict[str, Any]] = Field(min_length=1)
-    manager: dict[str, Any] = {}
-    execution: dict[str, Any] = {}
-    portfolio: dict[str, Any] = {}
-    reporting: dict[str, Any] = {}
-    services: dict[str, RemoteService] = {}
+def remote_service(config: RunConfig, name: str) -> RemoteService | None:
+    """Where the run places a service remotely (None: in-process)."""
+    remote: RemoteService | None = getattr(config.services, name) if name in REMOTE_CAPABLE else None
+    return remote
 
 
 def load_run_config(path: Path) -> tuple[RunConfig, dict[str, Any]]:
@@ -53,8 +38,4 @@ def load_run_config(path: Path) -> tuple[RunConfig, dict[str, Any]]:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: a run config is a mapping with sections run, data, strategies, ...")
-    config = parse_config(RunConfig, raw, str(path))
-    unknown = sorted(set(config.services) - set(REMOTE_CAPABLE))
-    if unknown:
-        raise ConfigError(f"{path}: services.{unknown[0]}: only {', '.join(REMOTE_CAPABLE)} can run remotely")
-    return config, raw
+    return parse_config(RunConfig, raw, str(path)), raw

@@ -13,18 +13,16 @@ language can reproduce them exactly (conformance/README.md states the same rules
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Callable, ClassVar, Mapping, TypeVar
-
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from typing import Any, Callable, ClassVar, Mapping, TypeVar
 
 from qtrader.contracts.base import ContractModel, adopt, all_fields
+from qtrader.contracts.config import parse_config
 from qtrader.contracts.ids import run_id as make_run_id
 from qtrader.contracts.ids import uuid5
-from qtrader.errors import ConfigError
 
 E = TypeVar("E", bound=ContractModel)
-C = TypeVar("C", bound=BaseModel)
+
+__all__ = ["DEFAULT_RUN_ID", "Service", "handler_method", "parse_config"]  # parse_config: a service's config
 
 DEFAULT_RUN_ID = make_run_id("default")
 
@@ -42,51 +40,6 @@ def handler_method(event_type: str) -> str:
     if name is None:
         name = _HANDLER_NAMES[event_type] = "on_" + _snake(event_type)
     return name
-
-
-def config_decimal(value: Any) -> Decimal:
-    """A decimal in a config: a YAML number is read by its shortest spelling (0.005 is exactly 0.005)."""
-    if isinstance(value, bool):
-        raise ValueError(f"expected a decimal number, got {value!r}")
-    if isinstance(value, Decimal):
-        number = value
-    elif isinstance(value, int):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(repr(value))  # the shortest spelling: what the YAML file says
-    elif isinstance(value, str):
-        try:
-            number = Decimal(value.strip())
-        except InvalidOperation:
-            raise ValueError(f"expected a decimal number like '0.5', got {value!r}") from None
-    else:
-        raise ValueError(f"expected a decimal number, got {type(value).__name__} {value!r}")
-    if not number.is_finite():
-        raise ValueError(f"must be finite, got {value!r}")
-    return number
-
-
-#: A config decimal (Pydantic field type).
-ConfigDecimal = Annotated[Decimal, BeforeValidator(config_decimal)]
-
-
-class ServiceConfig(BaseModel):
-    """Base of every service's config: unknown keys are an error, never ignored."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def parse_config(model: type[C], raw: Mapping[str, Any] | None, where: str) -> C:
-    """Validate a config section; a ConfigError names the section and the key that is wrong."""
-    try:
-        return model.model_validate(dict(raw or {}))
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            key = ".".join(str(p) for p in err["loc"]) or "(section)"
-            message = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
-            problems.append(f"{where}.{key}: {message}")
-        raise ConfigError("; ".join(problems)) from None
 
 
 class Service:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -155,7 +156,7 @@ def test_missing_file_and_unknown_keys(tmp_path: Path):
     with pytest.raises(DataError, match="file not found"):
         service([{"symbol": "X", "path": "nope.csv"}], tmp_path)
     write_csv(tmp_path, GOOD)
-    with pytest.raises(ConfigError, match=r"data.sources.0.colour: unknown key"):
+    with pytest.raises(ConfigError, match=re.escape("data.sources[0].colour: unknown key")):
         service([{"symbol": "X", "path": "bars.csv", "colour": "red"}], tmp_path)
     with pytest.raises(ConfigError, match=r"data.on_bad_row"):
         service([{"symbol": "X", "path": "bars.csv"}], tmp_path, on_bad_row="ignore")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from decimal import Decimal
 
 import pytest
@@ -151,26 +152,26 @@ class TestCommission:
 
 
 @pytest.mark.parametrize(("config", "message"), [
-    ({"slippage": {"model": "fixed_bps"}}, "bps is required by model fixed_bps"),
-    ({"slippage": {"model": "fixed_bps", "bps": "5", "seed": 1}}, "seed is not used by model fixed_bps"),
-    ({"slippage": {"model": "volume_share", "impact": "0.1"}}, "max_bps is required"),
-    ({"slippage": {"model": "fixed_bps", "bps": "10000"}}, r"bps must be in \[0, 10000\)"),
-    ({"slippage": {"model": "fixed_bps", "bps": "-1"}}, r"bps must be in \[0, 10000\)"),
+    ({"slippage": {"model": "fixed_bps"}}, "execution.slippage.bps: is required when model is fixed_bps"),
+    ({"slippage": {"model": "fixed_bps", "bps": "5", "seed": 1}}, "execution.slippage.seed: is not allowed when model is fixed_bps"),
+    ({"slippage": {"model": "volume_share", "impact": "0.1"}}, "execution.slippage.max_bps: is required when model is volume_share"),
+    ({"slippage": {"model": "fixed_bps", "bps": "10000"}}, "execution.slippage.bps: must be < 10000"),
+    ({"slippage": {"model": "fixed_bps", "bps": "-1"}}, "execution.slippage.bps: must be >= 0"),
     ({"slippage": {"model": "fixed", "bps": "1"}}, "execution.slippage.model"),
-    ({"slippage": {"model": "fixed_bps", "bps": "nan"}}, "finite"),
-    ({"commission": {"model": "per_share"}}, "rate is required"),
-    ({"commission": {"model": "per_share", "rate": "-0.1"}}, "rate must be >= 0"),
-    ({"commission": {"model": "per_share", "rate": "1", "minimum": "5", "maximum": "2"}}, "maximum"),
-    ({"commission": {"model": "tiered", "tiers": [{"rate": "1"}, {"up_to": 5, "rate": "1"}]}}, "only the last"),
+    ({"slippage": {"model": "fixed_bps", "bps": "nan"}}, 'execution.slippage.bps: must be a decimal number like "0.5"'),
+    ({"commission": {"model": "per_share"}}, "execution.commission.rate: is required when model is per_share"),
+    ({"commission": {"model": "per_share", "rate": "-0.1"}}, "execution.commission.rate: must be >= 0"),
+    ({"commission": {"model": "per_share", "rate": "1", "minimum": "5", "maximum": "2"}}, "execution.commission.maximum: must be >= minimum (5), got 2"),
+    ({"commission": {"model": "tiered", "tiers": [{"rate": "1"}, {"up_to": 5, "rate": "1"}]}}, "execution.commission.tiers[0].up_to: may be left out only in the last item"),
     ({"commission": {"model": "tiered", "tiers": [{"up_to": 5, "rate": "1"}, {"up_to": 5, "rate": "1"}]}},
      "greater than 5"),
-    ({"commission": {"model": "tiered", "rate": "1", "tiers": [{"rate": "1"}]}}, "rate is not used"),
-    ({"participation": "0"}, r"participation must be in \(0, 1\]"),
-    ({"participation": "1.5"}, r"participation must be in \(0, 1\]"),
-    ({"price_decimals": 13}, "price_decimals"),
+    ({"commission": {"model": "tiered", "rate": "1", "tiers": [{"rate": "1"}]}}, "execution.commission.rate: is not allowed when model is tiered"),
+    ({"participation": "0"}, "execution.participation: must be > 0"),
+    ({"participation": "1.5"}, "execution.participation: must be <= 1"),
+    ({"price_decimals": 13}, "execution.price_decimals: must be <= 12"),
     ({"slipage": {}}, "execution.slipage: unknown key"),
     ({"commission": {"model": "none", "rat": 1}}, "execution.commission.rat: unknown key"),
 ])
 def test_config_errors_name_the_key(config: dict, message: str) -> None:
-    with pytest.raises(ConfigError, match=message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
         ExecutionService(config)

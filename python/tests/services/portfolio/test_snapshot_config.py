@@ -100,12 +100,12 @@ def test_a_bad_snapshot_is_a_config_error_naming_the_field():
     bad_quantity = copy.deepcopy(snapshot)
     bad_quantity["lots"][0]["quantity"] = "many"
     message = _error({**CONFIG, "snapshot": bad_quantity})
-    assert message.startswith("portfolio.snapshot: field lots.0.quantity:"), message
+    assert message.startswith("portfolio.snapshot.lots[0].quantity: must match the pattern"), message
     missing = {k: v for k, v in snapshot.items() if k != "ledger"}
-    assert '"ledger" is a required property' in _error({**CONFIG, "snapshot": missing})
-    assert "event_type must be PortfolioSnapshot, got 'PortfolioState'" in _error(
+    assert "portfolio.snapshot.ledger: is required" == _error({**CONFIG, "snapshot": missing})
+    assert "portfolio.snapshot.event_type: must be PortfolioSnapshot, got 'PortfolioState'" in _error(
         {**CONFIG, "snapshot": dict(snapshot, event_type="PortfolioState")})
-    assert "expected a PortfolioSnapshot as a JSON object" in _error({**CONFIG, "snapshot": "snapshot.json"})
+    assert "portfolio.snapshot: must be a mapping" == _error({**CONFIG, "snapshot": "snapshot.json"})
 
 
 def test_a_snapshot_of_another_config_or_inconsistent_is_a_config_error():

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from qtrader.contracts.checker import path_text
 from qtrader.contracts.invariants import violations
 from qtrader.contracts.registry import event_schema
 from qtrader.errors import DataError
@@ -64,7 +65,7 @@ def read_actions(path: Path, fmt: str | None = None) -> list[ActionRow]:
         if fields.get("action_type") not in ("SPLIT", "CASH_DIVIDEND"):
             raise DataError(f"{where}: action_type must be SPLIT or CASH_DIVIDEND, got {fields.get('action_type')!r}")
         for field, message in violations(fields, rules):
-            raise DataError(f"{where}: {field}: {message}")
+            raise DataError(f"{where}: {path_text(field)}: {message}")
         rows.append(ActionRow(fields, where))
     rows.sort(key=lambda r: (r.fields["ex_date"], r.fields["symbol"]))
     return rows

@@ -15,46 +15,20 @@ from datetime import date, datetime, time, timezone
 from itertools import repeat, tee
 from operator import itemgetter
 from pathlib import Path
-from typing import Iterable, Iterator, Literal
-
-from pydantic import Field
+from typing import Iterable, Iterator
 
 from qtrader.contracts.base import ContractModel, adopt, all_fields
+from qtrader.contracts.generated.config_models import DataConfig, SourceConfig
 from qtrader.contracts.generated.models.common.types_v1 import CorporateActionType
 from qtrader.contracts.generated.models.data.corporate_action_v1 import CorporateAction
 from qtrader.contracts.generated.models.data.price_bar_v1 import PriceBar
 from qtrader.contracts.ids import UUID, uuid5_of
 from qtrader.errors import DataError
-from qtrader.services.base import DEFAULT_RUN_ID, ServiceConfig, parse_config
+from qtrader.services.base import DEFAULT_RUN_ID, parse_config
 from qtrader.services.data.corporate_actions import read_actions
 from qtrader.services.data.rows import BadRow, BarRow, GoodRows, detect_format, iter_rows
 
 NAME = "data"
-
-
-class SourceConfig(ServiceConfig):
-    symbol: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/^=-]{0,63}$")
-    path: str
-    format: Literal["csv", "parquet", "arrow"] | None = None
-    timeframe: str = Field("1d", pattern=r"^[1-9][0-9]*(s|m|h|d|w|mo)$")
-    adjusted: bool = False
-    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$")
-    timezone: str = "UTC"
-    columns: dict[str, str] = {}
-
-
-class ActionSourceConfig(ServiceConfig):
-    path: str
-    format: Literal["csv", "parquet"] | None = None
-
-
-class DataConfig(ServiceConfig):
-    sources: list[SourceConfig] = Field(min_length=1)
-    corporate_actions: list[ActionSourceConfig] = []
-    on_bad_row: Literal["error", "skip"] = "error"
-    start: date | None = None
-    end: date | None = None
-    warmup_bars: int = Field(0, ge=0)
 
 
 @dataclass

@@ -21,8 +21,9 @@ from qtrader.contracts.generated.models.manager.order_v1 import Order
 from qtrader.contracts.generated.models.manager.signal_rejected_v1 import Reason, SignalRejected
 from qtrader.contracts.scalars import timestamp_to_str
 from qtrader.libraries.risk import PortfolioView, ProposedTrade, run_checks
-from qtrader.services.base import Service, ServiceConfig, parse_config
-from qtrader.services.manager.policy import Policy, load_policy
+from qtrader.contracts.generated.config_models import ManagerConfig
+from qtrader.services.base import Service, parse_config
+from qtrader.services.manager.policy import Policy, limits_mapping, load_policy
 from qtrader.services.manager.sizing import ReturnVolatility, size
 
 _TERMINAL = {OrderStatus.FILLED, OrderStatus.CANCELED, OrderStatus.REJECTED, OrderStatus.EXPIRED}
@@ -30,11 +31,6 @@ _REASON_CODES = {"concentration": "CONCENTRATION", "gross_leverage": "GROSS_LEVE
                  "drawdown": "DRAWDOWN_THROTTLE", "equity": "NON_POSITIVE_EQUITY"}
 _ZERO = Decimal(0)
 _CONTEXT = Context(prec=40, rounding=ROUND_HALF_EVEN)
-
-
-class ManagerConfig(ServiceConfig):
-    policy: str | dict[str, Any] = "default"
-    base_dir: str = "."
 
 
 class ManagerService(Service):
@@ -45,8 +41,8 @@ class ManagerService(Service):
     def reset(self, config: Mapping[str, Any] | None, run_id: str) -> None:
         super().reset(config, run_id)
         settings = parse_config(ManagerConfig, config, "manager")
-        self.policy: Policy = load_policy(settings.policy, Path(settings.base_dir))
-        self._limits = self.policy.limits.as_mapping()  # the policy is frozen: its limits, once
+        self.policy: Policy = load_policy(settings.policy, Path(settings.base_dir or "."))
+        self._limits = limits_mapping(self.policy.limits)  # the policy is frozen: its limits, once
         # Bars matter only to volatility sizing; otherwise the PortfolioState's marks are all the manager needs.
         needs_bars = self.policy.sizing.method == "volatility_target"
         self.consumes = type(self).consumes if needs_bars else tuple(t for t in type(self).consumes if t != "PriceBar")

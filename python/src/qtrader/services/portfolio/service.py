@@ -44,10 +44,10 @@ from qtrader.contracts.generated.models.portfolio.portfolio_state_v1 import (
 )
 from qtrader.contracts.validation import parse_event
 from qtrader.errors import ConfigError, ContractError, DataError
-from qtrader.services.base import Service, handler_method, parse_config
+from qtrader.services.base import Service, handler_method
 from qtrader.services.portfolio import ledger as kinds
 from qtrader.services.portfolio.accruals import borrow_fee, charge_with_carry, interest
-from qtrader.services.portfolio.config import DAY_COUNT_BASIS, PortfolioConfig
+from qtrader.services.portfolio.config import DAY_COUNT_BASIS, fx_symbol_map, parse_portfolio_config
 from qtrader.services.portfolio.fx import CurrencyBook, FxRates, book_flow
 from qtrader.services.portfolio.ledger import Ledger, LedgerEntry
 from qtrader.services.portfolio.lots import OpenLot, UnknownLotError, match_lots
@@ -98,7 +98,7 @@ class PortfolioService(Service):
 
     def reset(self, config: Mapping[str, Any] | None, run_id: str) -> None:
         super().reset(config, run_id)
-        cfg = parse_config(PortfolioConfig, config, "portfolio")
+        cfg = parse_portfolio_config(config)
         self._raw_config = {k: v for k, v in (config or {}).items() if k != "snapshot"}  # restore() resets with it
         self.config = cfg
         self._base = cfg.base_currency
@@ -106,7 +106,7 @@ class PortfolioService(Service):
         self._zero_q = ZERO.quantize(self._q)
         self._basis = DAY_COUNT_BASIS[cfg.day_count]
         self._currency_of = {symbol: inst.currency for symbol, inst in cfg.instruments.items()}
-        self._fx_currency = cfg.fx_symbol_map()  # FX bar symbol -> currency
+        self._fx_currency = fx_symbol_map(cfg)  # FX bar symbol -> currency
         self._fx = FxRates(self._base, {c: s for s, c in self._fx_currency.items()})
         self._accrues = bool(cfg.borrow_rate or cfg.margin_rate or cfg.cash_rate)
 

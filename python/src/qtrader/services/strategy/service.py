@@ -7,32 +7,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Mapping
 
-from pydantic import Field
-
 from qtrader.contracts.generated.models.common.types_v1 import Intention, OrderType, TimeInForce
 from qtrader.contracts.generated.models.strategy.signal_v1 import Signal
 from qtrader.errors import ConfigError
-from qtrader.services.base import Service, ServiceConfig, parse_config
+from qtrader.contracts.generated.config_models import StrategyEntry, StrategyServiceConfig
+from qtrader.services.base import Service, parse_config
 from qtrader.services.strategy.loader import load_strategy_class
 from qtrader.services.strategy.protocol import StrategyContext
 
 _ENUMS = {"entry_type": OrderType, "time_in_force": TimeInForce}
 _DECIMALS = ("stop_loss", "take_profit", "target_quantity", "target_weight", "limit_price", "stop_price")
 _OPTIONAL = set(_ENUMS) | set(_DECIMALS) | {"lot_ids"}
-
-
-class StrategyEntry(ServiceConfig):
-    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
-    name: str
-    symbols: list[str] | None = None
-    params: dict[str, Any] = {}
-
-
-class StrategyServiceConfig(ServiceConfig):
-    strategies: list[StrategyEntry] = Field(min_length=1)
-    warmup_bars: int = Field(0, ge=0)
-    trade_from: datetime | None = None
-    base_dir: str = "."
 
 
 class _Hosted:

@@ -1,0 +1,1 @@
+# Generated: bundled copy of contracts/config. DO NOT EDIT.
