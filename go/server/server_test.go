@@ -55,7 +55,7 @@ func TestResetRefusesABadConfig(t *testing.T) {
 	client := dial(t)
 	_, err := client.Reset(ctx(t), &pb.ResetRequest{Config: `{"slippage": {"model": "fixed_bps"}}`})
 	// the Python host's answer: "execution: bad config: " + the ConfigError
-	want := "execution: bad config: execution.slippage: Value error, bps is required by model fixed_bps"
+	want := "execution: bad config: execution.slippage.bps: is required when model is fixed_bps (slippage model fixed_bps uses bps)"
 	if status.Code(err) != codes.InvalidArgument || status.Convert(err).Message() != want {
 		t.Fatalf("error: %v", err)
 	}

@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import urldefrag, urljoin
 
 #: Python's Decimal(str) grammar for a finite number (whitespace stripped): Go's checker uses the same pattern.
-DECIMAL_TEXT_RE = re.compile(r"^[+-]?(\d(_?\d)*(\.(\d(_?\d)*)?)?|\.\d(_?\d)*)([eE][+-]?\d(_?\d)*)?$")
+DECIMAL_TEXT_RE = re.compile(r"^[+-]?([0-9](_?[0-9])*(\.([0-9](_?[0-9])*)?)?|\.[0-9](_?[0-9])*)([eE][+-]?[0-9](_?[0-9])*)?$")
 
 Path = tuple[str | int, ...]
 
