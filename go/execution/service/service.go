@@ -155,7 +155,7 @@ func (s *Service) onOrder(o *pb.Order, quantity *apd.Decimal, px prices) {
 		return // a repeat: the first order's result stands, nothing is emitted or changed
 	}
 	if first, used := s.orders[o.OrderId]; used {
-		s.err = &ContractError{fmt.Sprintf("Order event %s: field order_id: %s was already used by another order "+
+		s.err = &ContractError{Message: fmt.Sprintf("Order event %s: field order_id: %s was already used by another order "+
 			"(idempotency key %s); order ids must be unique", s.cause.EventId, o.OrderId,
 			pyfmt.Repr(first.order.IdempotencyKey))}
 		return

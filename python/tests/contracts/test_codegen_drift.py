@@ -27,7 +27,8 @@ def make(copy: Path, target: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=300, env={**os.environ, "PATH": _path_without_go()})
 
 
-def test_added_field_is_detected_then_generated(tmp_path: Path):
+def copy_repo(tmp_path: Path) -> Path:
+    """What codegen reads and writes, copied: contracts, codegen, the Python sources and go/gen."""
     copy = tmp_path / "repo"
     for part in ("contracts", "codegen", "python/src", "python/pyproject.toml", "Makefile", "go/gen"):
         source = REPO / part
@@ -36,6 +37,11 @@ def test_added_field_is_detected_then_generated(tmp_path: Path):
         else:
             (copy / part).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, copy / part)
+    return copy
+
+
+def test_added_field_is_detected_then_generated(tmp_path: Path):
+    copy = copy_repo(tmp_path)
 
     assert make(copy, "codegen-check").returncode == 0, "a fresh copy must be in sync"
 
@@ -62,14 +68,7 @@ def test_added_field_is_detected_then_generated(tmp_path: Path):
 
 def test_added_config_key_is_one_schema_edit(tmp_path: Path):
     """A new config key is one line in contracts/config plus `make codegen`: drift is caught, the model has it."""
-    copy = tmp_path / "repo"
-    for part in ("contracts", "codegen", "python/src", "python/pyproject.toml", "Makefile", "go/gen"):
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, copy / part, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
-        else:
-            (copy / part).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, copy / part)
+    copy = copy_repo(tmp_path)
     schema_path = copy / "contracts/config/reporting.v1.json"
     schema = json.loads(schema_path.read_text())
     schema["properties"]["drawdown_rows"] = {"type": "integer", "minimum": 1, "default": 5,

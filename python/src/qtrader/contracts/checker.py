@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import copy
 import json
+import operator
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -130,8 +131,9 @@ def _format_ok(fmt: str, value: str) -> bool:
     return True
 
 
-_BOUNDS = (("minimum", lambda v, b: v >= b), ("maximum", lambda v, b: v <= b),
-           ("exclusiveMinimum", lambda v, b: v > b), ("exclusiveMaximum", lambda v, b: v < b))
+_BOUNDS: tuple[tuple[str, Callable[[Decimal, Decimal], bool]], ...] = (
+    ("minimum", operator.ge), ("maximum", operator.le), ("exclusiveMinimum", operator.gt),
+    ("exclusiveMaximum", operator.lt))
 
 
 class Checker:

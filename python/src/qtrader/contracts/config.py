@@ -8,12 +8,12 @@ number with a dot) by its shortest spelling, so ``0.005`` is exactly 0.005.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import date, datetime, timezone
 from functools import cache
 from importlib import resources
 from typing import Any, TypeVar
-import json
 
 from qtrader.contracts.checker import Checker, problem_text
 from qtrader.contracts.config_model import ConfigModel
