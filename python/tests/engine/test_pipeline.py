@@ -142,7 +142,10 @@ def _config(tmp_path: Path, **changes) -> Path:
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"colour": "red"}, "colour: unknown key"),
+    ({"colour": "red"}, r"config\.yaml: colour: unknown key"),
+    ({"services": {"data": {"address": "x:1"}}}, r"config\.yaml: services\.data: unknown key"),
+    ({"execution": {"commission": {"model": "per_share", "rate": 0.005, "minimum": -1}}},
+     r"config\.yaml: execution\.commission\.minimum: must be >= 0"),
     ({"run": {"name": "x", "speed": 3}}, "run.speed: unknown key"),
     ({"strategies": [{"id": "s", "name": "NoSuchStrategy"}]}, "unknown strategy 'NoSuchStrategy'"),
     ({"manager": {"policy": "nope.yaml"}}, "neither a built-in"),

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from qtrader.contracts.config import parse_config
+from qtrader.contracts.config import config_problems
 from qtrader.contracts.generated.config_models import RemoteService, RunConfig, RunSection, ServicesConfig
 from qtrader.errors import ConfigError
 
@@ -38,4 +38,7 @@ def load_run_config(path: Path) -> tuple[RunConfig, dict[str, Any]]:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: a run config is a mapping with sections run, data, strategies, ...")
-    return parse_config(RunConfig, raw, str(path)), raw
+    normalized, problems = config_problems(RunConfig, raw, "")
+    if problems:  # the file, then each problem by its path in the file: "run.yaml: execution.foo: unknown key"
+        raise ConfigError(f"{path}: " + "; ".join(problems))
+    return RunConfig.model_validate(normalized), raw
