@@ -1,4 +1,4 @@
-"""Our JSON Schema -> proto3 generator (no public converter is usable, see ARCHITECTURE section 2).
+"""Our JSON Schema -> proto3 generator (no public converter is usable, see docs/architecture.md §2).
 
 Rules: field numbers come from ``x-proto-field`` (stable; a removed field's number goes to ``x-proto-reserved``);
 decimals, ids, symbols and dates are ``string``; timestamps are ``google.protobuf.Timestamp``; optional scalars are
@@ -59,7 +59,7 @@ message ResetReply {
   string service = 1;
 }
 
-// The one service every remote QTrader service implements (ARCHITECTURE section 5).
+// The one service every remote QTrader service implements (docs/architecture.md §5).
 service PipelineService {
   rpc Describe(DescribeRequest) returns (ServiceInfo);
   rpc Reset(ResetRequest) returns (ResetReply);

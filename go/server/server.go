@@ -1,4 +1,4 @@
-// Package server puts the execution service behind the generated PipelineService (ARCHITECTURE section 5):
+// Package server puts the execution service behind the generated PipelineService (docs/architecture.md §5):
 // Describe reports what it consumes and emits, Reset clears its state and applies a JSON config, Process is
 // lockstep (one FrameResult per Frame, one Batch per input event, in order). Errors are answered like the
 // Python host answers them: a bad config or an input that breaks its contract is INVALID_ARGUMENT.

@@ -26,7 +26,7 @@ if _version_not_supported:
 
 
 class PipelineServiceStub:
-    """The one service every remote QTrader service implements (ARCHITECTURE section 5).
+    """The one service every remote QTrader service implements (docs/architecture.md §5).
     """
 
     def __init__(self, channel):
@@ -53,7 +53,7 @@ class PipelineServiceStub:
 
 
 class PipelineServiceServicer:
-    """The one service every remote QTrader service implements (ARCHITECTURE section 5).
+    """The one service every remote QTrader service implements (docs/architecture.md §5).
     """
 
     def Describe(self, request, context):
@@ -102,7 +102,7 @@ def add_PipelineServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class PipelineService:
-    """The one service every remote QTrader service implements (ARCHITECTURE section 5).
+    """The one service every remote QTrader service implements (docs/architecture.md §5).
     """
 
     @staticmethod
