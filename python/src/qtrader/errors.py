@@ -23,3 +23,7 @@ class RemoteServiceError(QTraderError):
 
 class OrderStateError(QTraderError):
     """An illegal transition of the order state machine was attempted."""
+
+
+class StoreError(QTraderError):
+    """The run store cannot be opened, read or written: a corrupt file, a newer schema, a server that is down."""
