@@ -3,9 +3,11 @@
 #   tools/postgres.sh start   start one (or find the one already running) and print its URL
 #   tools/postgres.sh url     print the URL of the running one
 #   tools/postgres.sh stop    stop it and delete its folder
+#   tools/postgres.sh halt    stop it at once (as a crash would), keeping its data: `start` brings it back
 # QTRADER_PG_DIR names its folder (default: ${TMPDIR:-/tmp}/qtrader-postgres-$(id -u)); the cluster, its socket,
 # port and log live there. Installs PostgreSQL from the OS packages if it is missing (as root, with apt-get).
 # The cluster trusts every local connection (-A trust) and listens on 127.0.0.1 only, at a free port.
+# QTRADER_PG_OPTIONS adds server options (the tests pass "-c fsync=off": their data need not survive a power cut).
 set -euo pipefail
 
 dir=${QTRADER_PG_DIR:-${TMPDIR:-/tmp}/qtrader-postgres-$(id -u)}
@@ -54,16 +56,20 @@ start() {
     if [ -z "$bin" ]; then install_postgres; bin=$(find_bin); fi
     [ -n "$bin" ] || die "no initdb found after installing PostgreSQL"
     if running; then url; return; fi
-    rm -rf "$dir"
-    mkdir -p "$dir"
-    [ "$(id -u)" != 0 ] || { id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres; chown postgres "$dir"; }
-    as_owner "$bin/initdb" -D "$data" -U postgres -A trust -E UTF8 --locale=C --no-sync >"$dir/initdb.log" 2>&1 \
-        || die "initdb failed: $(tail -n 5 "$dir/initdb.log")"
-    local attempt port
+    local attempt port=""
+    if [ -f "$data/PG_VERSION" ] && [ -f "$dir/port" ]; then
+        port=$(cat "$dir/port")  # halted: the same cluster again, at the same port if it is still free
+    else
+        rm -rf "$dir"
+        mkdir -p "$dir"
+        [ "$(id -u)" != 0 ] || { id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres; chown postgres "$dir"; }
+        as_owner "$bin/initdb" -D "$data" -U postgres -A trust -E UTF8 --locale=C --no-sync >"$dir/initdb.log" 2>&1 \
+            || die "initdb failed: $(tail -n 5 "$dir/initdb.log")"
+    fi
     for attempt in 1 2 3 4 5; do
-        port=$(free_port)
+        [ -n "$port" ] && [ "$attempt" = 1 ] || port=$(free_port)
         if as_owner "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 \
-            -o "-p $port -k $dir -c listen_addresses=127.0.0.1" start >/dev/null 2>&1; then
+            -o "-p $port -k $dir -c listen_addresses=127.0.0.1 ${QTRADER_PG_OPTIONS:-}" start >/dev/null 2>&1; then
             echo "$port" >"$dir/port"
             url
             return
@@ -76,14 +82,21 @@ start() {
 stop() {
     bin=$(find_bin)
     if [ -d "$data" ] && [ -n "$bin" ]; then
-        as_owner "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
+        as_owner "$bin/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1 || true  # its data goes too
     fi
     rm -rf "$dir"
+}
+
+halt() {
+    bin=$(find_bin)
+    running || die "no server runs in $dir"
+    as_owner "$bin/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1
 }
 
 case "${1:-}" in
     start) start ;;
     stop) stop ;;
+    halt) halt ;;
     url) bin=$(find_bin); running || die "no server runs in $dir (tools/postgres.sh start)"; url ;;
-    *) die "usage: tools/postgres.sh start|stop|url (QTRADER_PG_DIR names the server's folder)" ;;
+    *) die "usage: tools/postgres.sh start|stop|halt|url (QTRADER_PG_DIR names the server's folder)" ;;
 esac

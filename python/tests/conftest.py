@@ -6,7 +6,7 @@ import os
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -26,11 +26,18 @@ def repo() -> Path:
 
 def postgres_script(command: str, folder: str) -> str:
     """Run tools/postgres.sh with its server in ``folder``; returns what it printed (the URL for start)."""
-    done = subprocess.run([str(POSTGRES_SCRIPT), command], env={**os.environ, "QTRADER_PG_DIR": folder},
+    env = {**os.environ, "QTRADER_PG_DIR": folder, "QTRADER_PG_OPTIONS": "-c fsync=off"}  # survives a crash, not a power cut
+    done = subprocess.run([str(POSTGRES_SCRIPT), command], env=env,
                           capture_output=True, text=True, timeout=600, check=False)
     if done.returncode != 0:
         raise RuntimeError((done.stderr or done.stdout).strip() or f"tools/postgres.sh {command} failed")
     return done.stdout.strip()
+
+
+@pytest.fixture(scope="session")
+def postgres_control() -> Callable[[str, str], str]:
+    """``postgres_control(command, folder)``: tools/postgres.sh for a test that starts and stops its own server."""
+    return postgres_script
 
 
 def with_database(url: str, database: str) -> str:

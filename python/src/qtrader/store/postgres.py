@@ -35,6 +35,11 @@ def redact(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc[1]}"))
 
 
+def _one_line(exc: BaseException) -> str:
+    """A driver's message (often several lines, with hints) on one line."""
+    return " ".join(str(exc).split())
+
+
 def _psycopg() -> ModuleType:
     try:
         return importlib.import_module("psycopg")
@@ -96,7 +101,7 @@ class PostgresStore(SqlStore):
         try:
             return self._psycopg.connect(self._conninfo, autocommit=True, connect_timeout=self.connect_timeout)
         except self._psycopg.Error as exc:
-            raise StoreError(f"cannot connect to the PostgreSQL store {self.url}: {str(exc).strip()} (`make postgres` "
+            raise StoreError(f"cannot connect to the PostgreSQL store {self.url}: {_one_line(exc)} (`make postgres` "
                              "starts a local server for development)") from None
 
     @contextmanager
@@ -110,10 +115,10 @@ class PostgresStore(SqlStore):
                 yield _Cursor(raw)
         except psycopg.OperationalError as exc:
             raise StoreError(f"the PostgreSQL store {self.url} went away while trying to {doing} "
-                             f"({str(exc).strip()}): that transaction was rolled back, everything committed before "
+                             f"({_one_line(exc)}): that transaction was rolled back, everything committed before "
                              "it is kept; retry once the server is back") from exc
         except psycopg.Error as exc:
-            raise StoreError(f"{self.url}: could not {doing}: {str(exc).strip()}") from exc
+            raise StoreError(f"{self.url}: could not {doing}: {_one_line(exc)}") from exc
 
     def _insert_events(self, cur: Cursor, run_id: int, events: Sequence[EventRow]) -> None:
         assert isinstance(cur, _Cursor)
