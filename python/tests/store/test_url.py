@@ -13,11 +13,21 @@ from qtrader.store.sqlite import SQLiteStore
 from qtrader.store.url import sqlite_path
 
 
-def test_sqlite_urls() -> None:
-    assert sqlite_path("sqlite:///runs/qtrader.db") == Path("runs/qtrader.db")
-    assert sqlite_path("sqlite:////var/lib/qtrader.db") == Path("/var/lib/qtrader.db")
+def test_sqlite_urls(tmp_path: Path) -> None:
+    assert sqlite_path("sqlite:///runs/qtrader.db") == (Path("runs/qtrader.db"), {})
+    assert sqlite_path("sqlite:////var/lib/qtrader.db?synchronous=normal") == (Path("/var/lib/qtrader.db"),
+                                                                                {"synchronous": "normal"})
     with pytest.raises(StoreError, match="names no file"):
         sqlite_path("sqlite://")
+    with pytest.raises(StoreError, match="unknown option 'journal'"):
+        sqlite_path("sqlite:///x.db?journal=off")
+    with pytest.raises(StoreError, match="synchronous must be full or normal, not 'off'"):
+        open_store(f"sqlite:///{tmp_path}/x.db?synchronous=off")
+    with open_store(f"sqlite:///{tmp_path}/x.db?synchronous=normal") as store:
+        assert isinstance(store, SQLiteStore)
+        with store._transaction(False, "read the setting") as cur:
+            cur.execute("PRAGMA synchronous")
+            assert cur.fetchone()[0] == 1  # NORMAL
 
 
 def test_default_store_is_runs_qtrader_db_or_the_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

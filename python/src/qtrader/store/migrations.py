@@ -53,14 +53,16 @@ _V1_SQLITE = (
         heartbeat_at TEXT)""",
     "CREATE INDEX runs_by_name ON runs (name, id)",
     "CREATE INDEX runs_by_sweep ON runs (sweep_id, id)",
-    # Clustered on (run, seq): a run's events are appended and read in order, on the same pages.
+    # A rowid table, not WITHOUT ROWID on (run, seq): appends at the end of a rowid b-tree fill its pages, where an
+    # index b-tree of ~600-byte rows is left about half full (a store of 1.8x the size, measured).
     """CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
         run_id INTEGER NOT NULL,
         seq INTEGER NOT NULL,
         event_type TEXT NOT NULL,
         event_id TEXT NOT NULL,
-        line BLOB NOT NULL,
-        PRIMARY KEY (run_id, seq)) WITHOUT ROWID""",
+        line BLOB NOT NULL)""",
+    "CREATE UNIQUE INDEX events_by_seq ON events (run_id, seq)",
     "CREATE INDEX events_by_type ON events (run_id, event_type, seq)",
     """CREATE TABLE checkpoints (
         run_id INTEGER NOT NULL,

@@ -2,7 +2,8 @@
 
 Several processes can share the file: each write transaction takes the write lock at once (BEGIN IMMEDIATE) and
 waits up to ``timeout`` seconds for another writer's batch to commit; readers never block writers. Commits are
-synced (``synchronous=FULL``), so a committed batch survives a crash of the process or of the machine.
+synced (``synchronous=FULL``), so a committed batch survives a crash of the process or of the machine; with
+``synchronous=NORMAL`` (a URL option) commits are faster and survive a crash of the process, not a power cut.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from qtrader.store.model import EventRow
 from qtrader.store.sql import Cursor, SqlStore
 
 _HEADER = b"SQLite format 3\x00"
+#: Event rows are ~600 bytes: 16 KiB pages hold them with less slack than the default 4 KiB (a 14% smaller store).
+PAGE_SIZE = 16384
 _DAMAGED = ("malformed", "not a database", "file is encrypted", "disk i/o error", "corrupt")
 
 
@@ -49,7 +52,9 @@ class SQLiteStore(SqlStore):
 
     dialect = "sqlite"
 
-    def __init__(self, path: Path, *, timeout: float = 60.0) -> None:
+    def __init__(self, path: Path, *, timeout: float = 60.0, synchronous: str = "FULL") -> None:
+        if synchronous not in ("FULL", "NORMAL"):
+            raise StoreError(f"{path}: synchronous must be full or normal, not {synchronous.lower()!r}")
         self.path = path
         self.url = f"sqlite:///{path}"
         self.timeout = timeout
@@ -63,8 +68,9 @@ class SQLiteStore(SqlStore):
         except sqlite3.Error as exc:
             raise self._error(exc, "open the store") from None
         try:
+            self._conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # for a new file only
             self._conn.execute("PRAGMA journal_mode = WAL").fetchall()
-            self._conn.execute("PRAGMA synchronous = FULL")
+            self._conn.execute(f"PRAGMA synchronous = {synchronous}")
             self._migrate()
         except sqlite3.Error as exc:
             self._conn.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 from qtrader.errors import StoreError
 from qtrader.store.api import RunStore
@@ -24,12 +25,17 @@ def default_store_url() -> str:
     return os.environ.get(STORE_ENV) or f"sqlite:///{DEFAULT_PATH}"
 
 
-def sqlite_path(url: str) -> Path:
-    """The file of a ``sqlite:///`` URL: three slashes before a relative path, four before an absolute one."""
-    rest = url[len("sqlite://"):]
+def sqlite_path(url: str) -> tuple[Path, dict[str, str]]:
+    """The file of a ``sqlite:///`` URL (three slashes before a relative path, four before an absolute one) and its
+    options (``?synchronous=normal``: a commit is not synced, so a power cut may lose the last ones)."""
+    rest, _, query = url[len("sqlite://"):].partition("?")
     if not rest.startswith("/") or len(rest) < 2:
         raise StoreError(f"store URL {url!r} names no file: use {_FORMS}")
-    return Path(rest[1:])
+    options = dict(parse_qsl(query, keep_blank_values=True))
+    unknown = sorted(set(options) - {"synchronous"})
+    if unknown:
+        raise StoreError(f"store URL {url!r}: unknown option {unknown[0]!r} (a sqlite:/// URL takes synchronous=full|normal)")
+    return Path(rest[1:]), options
 
 
 def open_store(url: str | None = None) -> RunStore:
@@ -39,7 +45,8 @@ def open_store(url: str | None = None) -> RunStore:
     if scheme == "sqlite":
         from qtrader.store.sqlite import SQLiteStore
 
-        return SQLiteStore(sqlite_path(url))
+        path, options = sqlite_path(url)
+        return SQLiteStore(path, synchronous=options.get("synchronous", "full").upper())
     if scheme in ("postgresql", "postgres"):
         from qtrader.store.postgres import PostgresStore
 
