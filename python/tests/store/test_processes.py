@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import signal
 import time
+from collections.abc import Callable
 from multiprocessing.queues import Queue
 from typing import Any
 
@@ -28,16 +29,21 @@ def _write_run(url: str, name: str, start: Any) -> None:
         store.set_status(run.id, RunStatus.COMPLETED)
 
 
+def _race(target: Callable[..., None], *args: tuple[Any, ...]) -> None:
+    """Run ``target(*arg, start)`` in a process per ``arg``, all released at once; each must succeed."""
+    start = _fork.Event()
+    processes = [_fork.Process(target=target, args=(*arg, start)) for arg in args]
+    for process in processes:
+        process.start()
+    start.set()
+    for process in processes:
+        process.join(60)
+        assert process.exitcode == 0
+
+
 def test_two_processes_write_one_store_at_once(store_url: str) -> None:
     open_store(store_url).close()  # the schema exists before the race starts (opening a new store races too: below)
-    start = _fork.Event()
-    writers = [_fork.Process(target=_write_run, args=(store_url, name, start)) for name in ("left", "right")]
-    for writer in writers:
-        writer.start()
-    start.set()
-    for writer in writers:
-        writer.join(60)
-        assert writer.exitcode == 0
+    _race(_write_run, (store_url, "left"), (store_url, "right"))
     with open_store(store_url) as store:
         runs = {run.name: run for run in store.list_runs()}
         assert sorted(runs) == ["left", "right"]
@@ -52,14 +58,7 @@ def _open(url: str, start: Any) -> None:
 
 
 def test_two_processes_open_a_new_store_at_once(store_url: str) -> None:
-    start = _fork.Event()
-    openers = [_fork.Process(target=_open, args=(store_url, start)) for _ in range(3)]
-    for opener in openers:
-        opener.start()
-    start.set()
-    for opener in openers:
-        opener.join(60)
-        assert opener.exitcode == 0
+    _race(_open, (store_url,), (store_url,), (store_url,))
 
 
 def _write_until_killed(url: str, ids: Queue[int], batch: int) -> None:

@@ -23,111 +23,77 @@ class Migration:
 
 _STATUSES = "('running', 'completed', 'failed', 'interrupted')"
 
-SCHEMA_VERSION_TABLE = {
-    "sqlite": "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
-              "applied_at TEXT NOT NULL, qtrader_version TEXT NOT NULL)",
-    "postgresql": "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
-                  "applied_at TIMESTAMPTZ NOT NULL, qtrader_version TEXT NOT NULL)",
+#: Each backend's column types, so that step 1 writes its tables once for both (never change them: a later step
+#: brings its own SQL).
+_TYPES = {
+    # AUTOINCREMENT: a deleted run's id is never given to another run. Events get a rowid, not WITHOUT ROWID on
+    # (run, seq): appends at the end of a rowid b-tree fill its pages, where an index b-tree of ~600-byte rows is
+    # left about half full (a store of 1.8x the size, measured).
+    "sqlite": {"run_id": "INTEGER PRIMARY KEY AUTOINCREMENT", "int": "INTEGER", "time": "TEXT", "json": "TEXT",
+               "bytes": "BLOB", "event_rowid": "id INTEGER PRIMARY KEY,"},
+    # bytea, not json/jsonb, for a line: it is kept byte for byte (jsonb would reorder keys); query it with
+    # convert_from(line, 'UTF8')::jsonb. No foreign key on events: its check would cost a trigger call per event.
+    "postgresql": {"run_id": "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "int": "BIGINT",
+                   "time": "TIMESTAMPTZ", "json": "JSONB", "bytes": "BYTEA", "event_rowid": ""},
 }
 
-_V1_SQLITE = (
-    # AUTOINCREMENT: a deleted run's id is never given to another run.
-    f"""CREATE TABLE runs (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        name TEXT NOT NULL,
-        status TEXT NOT NULL CHECK (status IN {_STATUSES}),
-        error TEXT,
-        started_at TEXT NOT NULL,
-        ended_at TEXT,
-        manifest TEXT NOT NULL,
-        config_sha256 TEXT,
-        sweep_id TEXT,
-        tags TEXT NOT NULL DEFAULT '[]',
-        events INTEGER NOT NULL DEFAULT 0,
-        bars INTEGER,
-        final_equity TEXT,
-        total_return TEXT,
-        writer_host TEXT,
-        writer_pid INTEGER,
-        writer_started TEXT,
-        heartbeat_at TEXT)""",
-    "CREATE INDEX runs_by_name ON runs (name, id)",
-    "CREATE INDEX runs_by_sweep ON runs (sweep_id, id)",
-    # A rowid table, not WITHOUT ROWID on (run, seq): appends at the end of a rowid b-tree fill its pages, where an
-    # index b-tree of ~600-byte rows is left about half full (a store of 1.8x the size, measured).
-    """CREATE TABLE events (
-        id INTEGER PRIMARY KEY,
-        run_id INTEGER NOT NULL,
-        seq INTEGER NOT NULL,
-        event_type TEXT NOT NULL,
-        event_id TEXT NOT NULL,
-        line BLOB NOT NULL)""",
-    "CREATE UNIQUE INDEX events_by_seq ON events (run_id, seq)",
-    "CREATE INDEX events_by_type ON events (run_id, event_type, seq)",
-    """CREATE TABLE checkpoints (
-        run_id INTEGER NOT NULL,
-        seq INTEGER NOT NULL,
-        data_position TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        PRIMARY KEY (run_id, seq))""",
-    """CREATE TABLE checkpoint_states (
-        run_id INTEGER NOT NULL,
-        seq INTEGER NOT NULL,
-        service TEXT NOT NULL,
-        kind TEXT NOT NULL CHECK (kind IN ('json', 'bytes')),
-        state BLOB NOT NULL,
-        PRIMARY KEY (run_id, seq, service))""",
-)
+SCHEMA_VERSION_TABLE = {
+    dialect: "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+             f"applied_at {types['time']} NOT NULL, qtrader_version TEXT NOT NULL)"
+    for dialect, types in _TYPES.items()
+}
 
-_V1_POSTGRESQL = (
-    f"""CREATE TABLE runs (
-        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        name TEXT NOT NULL,
-        status TEXT NOT NULL CHECK (status IN {_STATUSES}),
-        error TEXT,
-        started_at TIMESTAMPTZ NOT NULL,
-        ended_at TIMESTAMPTZ,
-        manifest JSONB NOT NULL,
-        config_sha256 TEXT,
-        sweep_id TEXT,
-        tags JSONB NOT NULL DEFAULT '[]',
-        events BIGINT NOT NULL DEFAULT 0,
-        bars BIGINT,
-        final_equity TEXT,
-        total_return TEXT,
-        writer_host TEXT,
-        writer_pid INTEGER,
-        writer_started TEXT,
-        heartbeat_at TIMESTAMPTZ)""",
-    "CREATE INDEX runs_by_name ON runs (name, id)",
-    "CREATE INDEX runs_by_sweep ON runs (sweep_id, id)",
-    # bytea, not json/jsonb: the line is kept byte for byte (jsonb would reorder keys); query it with
-    # convert_from(line, 'UTF8')::jsonb. No foreign key: its check would cost a trigger call per event.
-    """CREATE TABLE events (
-        run_id BIGINT NOT NULL,
-        seq BIGINT NOT NULL,
-        event_type TEXT NOT NULL,
-        event_id TEXT NOT NULL,
-        line BYTEA NOT NULL,
-        PRIMARY KEY (run_id, seq))""",
-    "CREATE INDEX events_by_type ON events (run_id, event_type, seq)",
-    """CREATE TABLE checkpoints (
-        run_id BIGINT NOT NULL,
-        seq BIGINT NOT NULL,
-        data_position JSONB NOT NULL,
-        created_at TIMESTAMPTZ NOT NULL,
-        PRIMARY KEY (run_id, seq))""",
-    """CREATE TABLE checkpoint_states (
-        run_id BIGINT NOT NULL,
-        seq BIGINT NOT NULL,
-        service TEXT NOT NULL,
-        kind TEXT NOT NULL CHECK (kind IN ('json', 'bytes')),
-        state BYTEA NOT NULL,
-        PRIMARY KEY (run_id, seq, service))""",
-)
+
+def _v1(dialect: str) -> tuple[str, ...]:
+    t = _TYPES[dialect]
+    return (
+        f"""CREATE TABLE runs (
+            id {t['run_id']},
+            name TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN {_STATUSES}),
+            error TEXT,
+            started_at {t['time']} NOT NULL,
+            ended_at {t['time']},
+            manifest {t['json']} NOT NULL,
+            config_sha256 TEXT,
+            sweep_id TEXT,
+            tags {t['json']} NOT NULL DEFAULT '[]',
+            events {t['int']} NOT NULL DEFAULT 0,
+            bars {t['int']},
+            final_equity TEXT,
+            total_return TEXT,
+            writer_host TEXT,
+            writer_pid INTEGER,
+            writer_started TEXT,
+            heartbeat_at {t['time']})""",
+        "CREATE INDEX runs_by_name ON runs (name, id)",
+        "CREATE INDEX runs_by_sweep ON runs (sweep_id, id)",
+        f"""CREATE TABLE events ({t['event_rowid']}
+            run_id {t['int']} NOT NULL,
+            seq {t['int']} NOT NULL,
+            event_type TEXT NOT NULL,
+            event_id TEXT NOT NULL,
+            line {t['bytes']} NOT NULL)""",
+        "CREATE UNIQUE INDEX events_by_seq ON events (run_id, seq)",
+        "CREATE INDEX events_by_type ON events (run_id, event_type, seq)",
+        f"""CREATE TABLE checkpoints (
+            run_id {t['int']} NOT NULL,
+            seq {t['int']} NOT NULL,
+            data_position {t['json']} NOT NULL,
+            created_at {t['time']} NOT NULL,
+            PRIMARY KEY (run_id, seq))""",
+        f"""CREATE TABLE checkpoint_states (
+            run_id {t['int']} NOT NULL,
+            seq {t['int']} NOT NULL,
+            service TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('json', 'bytes')),
+            state {t['bytes']} NOT NULL,
+            PRIMARY KEY (run_id, seq, service))""",
+    )
+
 
 MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "runs, events, checkpoints", _V1_SQLITE, _V1_POSTGRESQL),
+    Migration(1, "runs, events, checkpoints", _v1("sqlite"), _v1("postgresql")),
 )
 
 #: The schema version this QTrader writes and the highest it reads.
