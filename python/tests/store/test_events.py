@@ -9,8 +9,10 @@ from pathlib import Path
 import orjson
 import pytest
 
+from qtrader.contracts.validation import parse_event
+from qtrader.engine.recorder import EventRecorder
 from qtrader.errors import StoreError
-from qtrader.store import EventBuffer, EventRow, RunStore, write_jsonl
+from qtrader.store import EventBuffer, EventRow, RunStore, StoreRecorder, write_jsonl
 
 from .helpers import make_rows
 
@@ -94,6 +96,22 @@ def test_export_is_byte_identical_to_the_event_log(store: RunStore, tmp_path: Pa
     out = io.BytesIO()
     assert write_jsonl(store, run.id, out) == log.count(b"\n") == buffer.last_seq
     assert out.getvalue() == log
+
+
+def test_the_store_recorder_writes_what_the_event_log_writes(store: RunStore, tmp_path: Path) -> None:
+    """The engine's two recorders side by side on the same events: the store's export is the events.jsonl."""
+    events = [parse_event(orjson.loads(line)) for path in sorted((REPO / "conformance" / "cases").glob("*/*/input.jsonl"))
+              for line in path.read_bytes().splitlines()]
+    run = store.create_run("recorded", {})
+    log, recorder = EventRecorder(tmp_path / "events.jsonl"), StoreRecorder(store, run.id, batch_size=100)
+    for event in events:
+        log(event)
+        recorder(event)
+    log.close()
+    recorder.close()
+    out = io.BytesIO()
+    assert write_jsonl(store, run.id, out) == recorder.count == log.count == len(events)
+    assert out.getvalue() == (tmp_path / "events.jsonl").read_bytes()
 
 
 class _FailingOnce:
