@@ -48,8 +48,8 @@ def test_a_store_written_by_a_newer_version_is_refused(store_url: str) -> None:
             cur.execute("INSERT INTO schema_version (version, description, applied_at, qtrader_version) "
                         "VALUES (?, ?, ?, ?)", (SCHEMA_VERSION + 7, "from the future", store._time_in(
                             datetime.now(timezone.utc)), "9.9.9"))
-    with pytest.raises(StoreError, match=f"has store schema version {SCHEMA_VERSION + 7}, written by a newer "
-                                         f"QTrader; this QTrader .* reads schema versions up to {SCHEMA_VERSION}"):
+    with pytest.raises(StoreError, match=f"has store schema version {SCHEMA_VERSION + 7}, written by QTrader "
+                                         f"9.9.9; this QTrader .* reads schema versions up to {SCHEMA_VERSION}"):
         open_store(store_url)
 
 

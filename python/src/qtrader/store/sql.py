@@ -101,34 +101,37 @@ class SqlStore(abc.ABC):
     # ---- schema ------------------------------------------------------------------------------------------------
 
     def _schema_version(self, cur: Cursor) -> int | None:
-        """The store's version, or None for a database without QTrader's tables (refused if it has others)."""
+        """The store's version, or None for a database without QTrader's tables (refused if it has others); a store
+        newer than this QTrader is an error naming both versions."""
         tables = self._table_names(cur)
         if "schema_version" not in tables:
             if tables:
                 raise StoreError(f"{self.url} has tables ({', '.join(sorted(tables)[:5])}) but is not a QTrader "
                                  "store: point QTRADER_STORE at a new file, or an empty database or schema")
             return None
-        cur.execute("SELECT max(version) FROM schema_version")
-        version = cur.fetchone()[0]
-        return int(version or 0)
-
-    def _check_version(self, version: int | None) -> bool:
-        """Whether migrations are due; a store newer than this QTrader is an error naming both versions."""
-        newest = self.migrations[-1].version
-        if version is not None and version > newest:
-            raise StoreError(f"{self.url} has store schema version {version}, written by a newer QTrader; this "
+        cur.execute("SELECT version, qtrader_version FROM schema_version ORDER BY version DESC LIMIT 1")
+        row = cur.fetchone()
+        if row is None:
+            return 0
+        version, newest = int(row[0]), self.migrations[-1].version
+        if version > newest:
+            raise StoreError(f"{self.url} has store schema version {version}, written by QTrader {row[1]}; this "
                              f"QTrader ({__version__}) reads schema versions up to {newest}: upgrade QTrader")
-        return version is None or version < newest
+        return version
+
+    def _due(self, version: int | None) -> bool:
+        """Whether migrations are due (``version`` None: a new store)."""
+        return version is None or version < self.migrations[-1].version
 
     def _migrate(self) -> None:
         with self._transaction(False, "read the store's schema version") as cur:
-            due = self._check_version(self._schema_version(cur))
+            due = self._due(self._schema_version(cur))
         if not due:
             return
         with self._transaction(True, "upgrade the store's schema") as cur:
             self._lock_schema(cur)
             version = self._schema_version(cur)  # again: another process may have migrated in between
-            if not self._check_version(version):
+            if not self._due(version):
                 return
             if version is None:
                 cur.execute(SCHEMA_VERSION_TABLE[self.dialect])
