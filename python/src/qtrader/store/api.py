@@ -33,7 +33,8 @@ class RunStore(Protocol):
 
     def iter_events(self, run_id: int, *, from_seq: int = 1, to_seq: int | None = None,
                     types: Collection[str] | None = None) -> Iterator[StoredEvent]:
-        """The run's events in sequence order, from ``from_seq`` (and up to ``to_seq``), optionally of some types."""
+        """The run's events in sequence order, from ``from_seq`` (and up to ``to_seq``), optionally of some types;
+        those stored when the iteration starts (a writer may go on meanwhile)."""
         ...
 
     def truncate_events(self, run_id: int, after_seq: int) -> int:

@@ -9,11 +9,11 @@ holds a run writes it, a checkpoint never runs ahead of the stored events.
 from __future__ import annotations
 
 import abc
-from operator import itemgetter
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime, timezone
 from decimal import Decimal
+from operator import itemgetter
 from types import TracebackType
 from typing import Any, ClassVar, Protocol
 
