@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any, NamedTuple
 
 from qtrader.contracts.generated.models.portfolio.portfolio_state_v1 import ClosedLot, PortfolioState
+from qtrader.libraries.performance.drawdown import depth, in_drawdown, next_peak
 
 #: Derived decimals (drawdown, holding days) keep 12 fraction digits, the scale of the Parquet exports.
 SCALE = Decimal("1e-12")
@@ -70,8 +71,8 @@ class EquityRow(NamedTuple):
 
 
 class Drawdowns:
-    """The drawdown column, computed piece by piece: equity / max(equity so far) - 1, rounded half-even to 12
-    places; 0 while the peak is <= 0 (a drawdown from a non-positive peak has no meaning)."""
+    """The drawdown column, computed piece by piece by the one drawdown rule (libraries/performance/drawdown.py):
+    the depth below the running peak, rounded half-even to 12 places; 0 at the peak and while the peak is <= 0."""
 
     def __init__(self) -> None:
         self.peak: Decimal | None = None
@@ -81,12 +82,8 @@ class Drawdowns:
         out: list[Decimal] = []
         peak = self.peak
         for equity in equities:
-            if peak is None or equity > peak:
-                peak = equity
-            if peak > _ZERO and equity < peak:
-                out.append(quantize12(_CTX.subtract(_CTX.divide(equity, peak), 1)))
-            else:
-                out.append(_ZERO)
+            peak = next_peak(peak, equity)
+            out.append(quantize12(depth(equity, peak, _CTX)) if in_drawdown(equity, peak) else _ZERO)
         self.peak = peak
         return out
 
