@@ -15,11 +15,11 @@ import pytest
 
 from qtrader.engine.backtest import BacktestEngine
 
-from services.reporting.test_html_browser import _check_page, _chromium, _run_chromium
+from services.reporting.test_html_browser import ALL_CHARTS, _check_page, _chromium, _run_chromium
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLE = REPO / "python/examples/sma_crossover_goog.yaml"
-CHARTS = {"chart-equity", "chart-drawdown", "chart-returns", "chart-trade-pnl"}
+CHARTS = ALL_CHARTS
 
 
 @pytest.fixture(scope="module")

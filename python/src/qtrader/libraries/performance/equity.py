@@ -148,10 +148,10 @@ class CurveStats:
     episodes (a count, the Decimal sum of the depths and the deepest one; the full list only with
     ``keep_episodes``), the mean equity. Times are kept only with ``keep_times`` (needed to match a benchmark
     given by timestamp); without it, :meth:`return_times` is the period indices 1..n-1 instead, so a benchmark
-    keyed by index matches the same periods. A figure may be read at any time: it describes the curve so far.
+    keyed by index matches the same periods. ``worst=N`` keeps the N deepest drawdown episodes whole. A figure may be read at any time: it describes the curve so far.
     """
 
-    def __init__(self, keep_times: bool = True, keep_episodes: bool = False) -> None:
+    def __init__(self, keep_times: bool = True, keep_episodes: bool = False, worst: int = 0) -> None:
         self.n = 0
         self.first_time: Any = None
         self.last_time: Any = None
@@ -161,7 +161,7 @@ class CurveStats:
         self._returns: list[np.ndarray] = []
         self._times: list[Any] | None = [] if keep_times else None
         # drawdown episodes (the one rule, drawdown.py); defined only while the first equity is > 0
-        self._dd = DrawdownTracker(keep=None if keep_episodes else 0)
+        self._dd = DrawdownTracker(keep=None if keep_episodes else worst)
         self._keep_episodes = keep_episodes
 
     def add(self, times: Sequence[Any], values: Sequence[Any], *, validate: bool = True) -> None:
@@ -271,6 +271,11 @@ class CurveStats:
         if not self._keep_episodes:
             raise ValueError("CurveStats(keep_episodes=True) keeps the episodes; this one was made without")
         return self._dd.episodes() if self.drawdowns_defined else []
+
+    def worst_drawdowns(self, count: int) -> list[DrawdownEpisode]:
+        """The ``count`` deepest episodes, deepest first (ties: the earliest); needs ``worst >= count`` or
+        ``keep_episodes``. Empty where drawdowns are undefined."""
+        return self._dd.worst(count) if self.drawdowns_defined else []
 
     def average_drawdown(self) -> float | None:
         """As :func:`average_drawdown`."""

@@ -41,14 +41,17 @@ StatePoint = tuple
 
 
 def state_point(state: PortfolioState) -> StatePoint:
-    """The point of one state."""
-    exposed = False
-    for position in state.positions:
+    """The point of one state. Its last item is the number of open positions (capped at 255, it is kept as one
+    byte), 0 when no position is non-zero: the portfolio lists only open positions, so the first non-zero one
+    settles it without reading the others (this runs once per state)."""
+    positions = state.positions
+    held = 0
+    for position in positions:
         if position.quantity:
-            exposed = True
+            held = min(len(positions), 255)
             break
     return (state.occurred_at, state.cash, state.market_value, state.equity, state.gross_exposure, state.leverage,
-            exposed)
+            held)
 
 
 class EquityRow(NamedTuple):

@@ -24,10 +24,12 @@ from qtrader.contracts.scalars import decimal_to_str, timestamp_to_str
 from qtrader.libraries.performance import CurveStats, Trade, compute_metrics
 from qtrader.services.reporting import exports
 from qtrader.services.reporting.benchmark import (
+    BenchmarkCurve,
     BenchmarkWalk,
     align_levels,
     level_returns,
     read_benchmark_csv,
+    returns_by_period,
     scaled_to_equity,
 )
 from qtrader.services.reporting.charts import CurveSeries
@@ -264,12 +266,13 @@ class ReportingService:
         bench = self.config.benchmark
         by_time = self._bench_closes if bench is not None and bench.symbol is not None else None
         by_date = self._bench_by_date if bench is not None and bench.symbol is None else None
-        stats = CurveStats(keep_times=False)
+        stats = CurveStats(keep_times=False, worst=self.config.worst_drawdowns)
         series = CurveSeries()
         months = MonthEnds()
         drawdowns = Drawdowns()
         exposed = bytearray()
-        walk = BenchmarkWalk(series.set_benchmark) if bench is not None else None
+        bench_curve = BenchmarkCurve(series.set_benchmark) if bench is not None else None
+        walk = BenchmarkWalk(bench_curve.on_value) if bench_curve is not None else None
         error: Exception | None = None
         handle = writer = parquet = None
         if run_dir is not None:
@@ -284,12 +287,13 @@ class ReportingService:
                 n = len(d.equity)
                 dd = drawdowns.of(d.equity)
                 stats.add(d.times, d.equity, validate=False)
-                series.add(d.equity, dd, micros=d.micros)
+                series.add(d.equity, dd, micros=d.micros, gross=d.texts[3], net=d.texts[1], positions=d.exposed)
                 keys, ends = month_keys(d.micros)
                 months.add(keys, [d.equity[i] for i in ends], first=d.equity[0])
                 exposed += d.exposed
                 if walk is not None:
                     walk.add(align_levels(d.times, by_time=by_time, by_date=by_date), d.equity)
+                    bench_curve.flush()
                 if writer is not None:
                     stamps = timestamp_texts(d.micros)
                     texts = [_csv_texts(chunk.columns[k], d.texts[k]) for k in range(len(DECIMAL_COLUMNS))]
@@ -315,6 +319,10 @@ class ReportingService:
                 handle.close()
         series.returns = stats.returns()
         series.month_table = months.table()
+        series.worst_drawdowns = stats.worst_drawdowns(self.config.worst_drawdowns)
+        if walk is not None and bench_curve is not None:
+            series.benchmark_returns = returns_by_period(walk.returns, stats.n)
+            series.benchmark_stats = bench_curve.stats
         return _Gathered(stats, series, bytes(exposed), walk.returns if walk is not None else None,
                          walk is not None and walk.any_level, error)
 
@@ -364,6 +372,7 @@ class ReportingService:
         """Everything the HTML page shows (with the whole equity rows and benchmark values)."""
         rows = self.equity_rows()
         title, label = self._title_and_label(run_config)
+        gathered = self._gather()
         return ReportData(
             title=title,
             equity_rows=rows,
@@ -378,6 +387,8 @@ class ReportingService:
             fills=self._fills,
             run_config=run_config,
             warnings=self.warnings(),
+            series=gathered.series,
+            settings=self.config,
         )
 
     def finish(self, run_dir: Path, run_config: Mapping[str, Any]) -> dict[str, Any]:
@@ -404,7 +415,7 @@ class ReportingService:
                 title=title, equity_rows=(), trade_rows=trades, metrics=dict(metrics), benchmark_label=label,
                 event_counts=self.event_counts(), rejection_counts=self.rejection_counts(),
                 rejections=self.rejections(), traded_notional=self._notional, fills=self._fills,
-                run_config=run_config, warnings=warnings, series=gathered.series,
+                run_config=run_config, warnings=warnings, series=gathered.series, settings=self.config,
             )
             (run_dir / "report.html").write_text(build_html(data), encoding="utf-8")
         return metrics
