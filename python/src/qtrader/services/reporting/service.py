@@ -119,6 +119,7 @@ class ReportingService:
         self._trades: list[dict[str, Any]] = []
         self._notional = _ZERO
         self._fills = 0
+        self._fill_strategy: dict[str, str] = {}  # fill_id -> strategy_id: a closed lot's strategy (P&L by strategy)
         self._counts: Counter[str] = Counter()
         self._rejections: list[dict[str, Any]] = []
         self._rejection_codes: Counter[str] = Counter()
@@ -163,10 +164,13 @@ class ReportingService:
                 points.append(point)
         self._rows_cache = None
         for lot in state.closed_lots or ():
-            self._trades.append(trade_row(lot))
+            row = trade_row(lot)
+            row["strategy_id"] = self._fill_strategy.get(lot.lot_id)  # lot ids are the opening fill's fill_id
+            self._trades.append(row)
 
     def _on_fill(self, fill: Any) -> None:
         self._fills += 1
+        self._fill_strategy[fill.fill_id] = fill.strategy_id
         self._notional = _CTX.add(self._notional, _CTX.abs(_CTX.multiply(fill.quantity, fill.price)))
 
     def _on_signal_rejected(self, event: Any) -> None:
@@ -206,7 +210,7 @@ class ReportingService:
 
     def trade_rows(self) -> list[dict[str, Any]]:
         """One row per closed lot, in the order they were closed, columns TRADE_COLUMNS."""
-        return list(self._trades)
+        return [{c: t[c] for c in TRADE_COLUMNS} for t in self._trades]
 
     def exposure(self) -> list[bool]:
         """Per equity timestamp: True when the state there held any non-zero position."""
@@ -356,6 +360,10 @@ class ReportingService:
             traded_notional=self._notional,
         )
 
+    def series(self) -> CurveSeries:
+        """The curve as the report's charts and tearsheet use it (returns, benchmark returns, worst drawdowns...)."""
+        return self._gather().series
+
     def metrics(self, periods_per_year: float | None = None, risk_free_rate: float | None = None) -> dict[str, Any]:
         """compute_metrics on this run's curve, trades, benchmark, exposure and traded notional."""
         return self._metrics_of(self._gather(), periods_per_year, risk_free_rate)
@@ -376,7 +384,7 @@ class ReportingService:
         return ReportData(
             title=title,
             equity_rows=rows,
-            trade_rows=self.trade_rows(),
+            trade_rows=list(self._trades),  # with each trade's strategy_id (P&L by strategy)
             metrics=dict(metrics),
             benchmark_label=label,
             benchmark_values=scaled_to_equity(self.benchmark_levels(), [r["equity"] for r in rows]),
@@ -412,7 +420,8 @@ class ReportingService:
             warnings = self._warnings(bool(gathered.stats.n), gathered.any_level)
             title, label = self._title_and_label(run_config)
             data = ReportData(
-                title=title, equity_rows=(), trade_rows=trades, metrics=dict(metrics), benchmark_label=label,
+                title=title, equity_rows=(), trade_rows=list(self._trades), metrics=dict(metrics),
+                benchmark_label=label,
                 event_counts=self.event_counts(), rejection_counts=self.rejection_counts(),
                 rejections=self.rejections(), traded_notional=self._notional, fills=self._fills,
                 run_config=run_config, warnings=warnings, series=gathered.series, settings=self.config,
