@@ -80,7 +80,8 @@ class Events:
         leverage = (gross / equity).quantize(Decimal("1e-12")) if equity > 0 and gross else Decimal(0)
         payload = {**self._env("PortfolioState", ts, "portfolio"), "reason": "FILL" if closed else reason,
                    "base_currency": "USD", "cash": _d(cash), "cash_balances": [{"currency": "USD", "amount": _d(cash)}],
-                   "market_value": _d(mv), "equity": _d(equity), "peak_equity": _d(self.peak), "gross_exposure": _d(gross), "net_exposure": _d(mv),
+                   "market_value": _d(mv), "equity": _d(equity), "peak_equity": _d(self.peak),
+                   "gross_exposure": _d(gross), "net_exposure": _d(mv),
                    "leverage": _d(leverage), "realized_pnl": "0", "unrealized_pnl": "0", "commissions": "0",
                    "fees": "0", "dividends": "0", "realized_fx_pnl": "0", "positions": rows}
         if closed:

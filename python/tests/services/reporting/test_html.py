@@ -50,7 +50,7 @@ def test_page_is_self_contained_and_escaped() -> None:
 def test_page_without_data_has_no_script() -> None:
     page = build_html(ReportData(title="empty", equity_rows=[], trade_rows=[], metrics={}))
     assert "<script" not in page  # nothing to draw: no 4.8 MB bundle either
-    assert page.count('data-rendered="empty"') == 10
+    assert page.count('data-rendered="empty"') == 11
 
 
 def test_decimate_keeps_extremes_and_bounds_the_size() -> None:

@@ -26,7 +26,8 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 #: Every chart of a run with trades and a benchmark, long enough for the rolling windows.
 ALL_CHARTS = {"chart-equity", "chart-drawdown", "chart-cumulative", "chart-rolling-sharpe", "chart-rolling-volatility",
-              "chart-rolling-beta", "chart-exposure", "chart-positions", "chart-returns", "chart-trade-pnl"}
+              "chart-rolling-beta", "chart-exposure", "chart-positions", "chart-trades-on-price", "chart-returns",
+              "chart-trade-pnl"}
 
 
 def _chromium() -> str:
@@ -114,4 +115,5 @@ def test_report_without_trades_renders(tmp_path: Path) -> None:
     _check_page(binary, tmp_path / "report.html",
                 {"chart-equity", "chart-drawdown", "chart-cumulative", "chart-exposure", "chart-positions",
                  "chart-returns"},
-                {"chart-trade-pnl", "chart-rolling-sharpe", "chart-rolling-volatility", "chart-rolling-beta"})
+                {"chart-trade-pnl", "chart-rolling-sharpe", "chart-rolling-volatility", "chart-rolling-beta",
+                 "chart-trades-on-price"})

@@ -148,7 +148,8 @@ class CurveStats:
     episodes (a count, the Decimal sum of the depths and the deepest one; the full list only with
     ``keep_episodes``), the mean equity. Times are kept only with ``keep_times`` (needed to match a benchmark
     given by timestamp); without it, :meth:`return_times` is the period indices 1..n-1 instead, so a benchmark
-    keyed by index matches the same periods. ``worst=N`` keeps the N deepest drawdown episodes whole. A figure may be read at any time: it describes the curve so far.
+    keyed by index matches the same periods. ``worst=N`` keeps the N deepest drawdown episodes whole (the walk is
+    ``DrawdownTracker``'s, drawdown.py). A figure may be read at any time: it describes the curve so far.
     """
 
     def __init__(self, keep_times: bool = True, keep_episodes: bool = False, worst: int = 0) -> None:

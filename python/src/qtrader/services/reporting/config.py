@@ -36,6 +36,8 @@ class ReportingConfig(ServiceConfig):
     rolling_beta_window: int = Field(126, ge=2, description="periods in the rolling beta's window")
     worst_drawdowns: int = Field(10, ge=0, description="rows of the worst-drawdowns table (0: no table)")
     log_scale: bool = Field(False, description="the cumulative-returns chart opens on a log scale")
+    price_chart_symbols: int = Field(10, ge=0, description="symbols in the trades-on-price chart, the most traded "
+                                     "first (0: no chart, and the report does not keep the bars)")
 
 
 def parse_reporting_config(raw: Mapping[str, Any] | None) -> ReportingConfig:

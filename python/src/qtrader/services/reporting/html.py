@@ -28,6 +28,7 @@ from qtrader.services.reporting import charts
 from qtrader.services.reporting import tearsheet
 from qtrader.services.reporting.charts import CurveSeries
 from qtrader.services.reporting.config import ReportingConfig
+from qtrader.services.reporting.prices import PriceBook, trades_figure
 from qtrader.services.reporting.formatting import format_metric, metric_label, metric_rows, money, pct
 from qtrader.services.reporting.monthly import monthly_returns
 from qtrader.services.reporting.rows import TRADE_COLUMNS
@@ -64,6 +65,8 @@ class ReportData:
     series: CurveSeries | None = None
     #: The reporting settings (windows, table sizes, annualisation) the tearsheet sections use.
     settings: ReportingConfig = field(default_factory=ReportingConfig)
+    #: Every symbol's closes, for the trades-on-price chart (None: no such chart).
+    prices: PriceBook | None = None
 
 
 def series_of(rows: Sequence[Mapping[str, Any]], benchmark_values: Sequence[Decimal | None] | None) -> CurveSeries:
@@ -260,6 +263,12 @@ def _tearsheet(data: ReportData, series: CurveSeries, plots: _Charts) -> str:
                           "no exposure data (a report rebuilt from equity rows)"),
               plots.chart("chart-positions", tearsheet.positions_figure(series),
                           "no position counts (a report rebuilt from equity rows)")]
+    parts.append("</section>")
+    parts.append('<section id="trades-on-price-section"><h2>Trades on the price, P&amp;L by symbol</h2>')
+    figure = None
+    if data.prices is not None:
+        figure = trades_figure(data.prices, data.trade_rows, settings.price_chart_symbols)
+    parts.append(plots.chart("chart-trades-on-price", figure, "no bars kept (reporting.price_chart_symbols: 0)"))
     by_symbol = tearsheet.pnl_by(data.trade_rows, "symbol")
     by_strategy = tearsheet.pnl_by(data.trade_rows, "strategy_id")
     tables = []

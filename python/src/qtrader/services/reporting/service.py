@@ -46,6 +46,7 @@ from qtrader.services.reporting.curve import (
 )
 from qtrader.services.reporting.html import ReportData, build_html
 from qtrader.services.reporting.monthly import MonthEnds
+from qtrader.services.reporting.prices import PriceBook
 from qtrader.services.reporting.rows import (
     EQUITY_COLUMNS,
     TRADE_COLUMNS,
@@ -124,6 +125,7 @@ class ReportingService:
         self._rejections: list[dict[str, Any]] = []
         self._rejection_codes: Counter[str] = Counter()
         self._bench_closes: dict[datetime, Decimal] = {}
+        self._prices = PriceBook()
         self._rows_cache: list[EquityRow] | None = None
 
     # -- observing --------------------------------------------------------------------------------------------
@@ -141,8 +143,9 @@ class ReportingService:
         """Observe an EventBus the cheap way: only the types the report uses, with the bus's own event counts
         (the same figures ``observe`` would count). Call once, after ``reset``."""
         for event_type, handler in self._handlers.items():
-            if event_type == "PriceBar" and (self.config.benchmark is None or self.config.benchmark.symbol is None):
-                continue  # bars matter only for a benchmark symbol of the run's own data
+            if event_type == "PriceBar" and not self.config.price_chart_symbols \
+                    and (self.config.benchmark is None or self.config.benchmark.symbol is None):
+                continue  # bars matter only for the price chart and a benchmark symbol of the run's own data
             bus.observe(handler, [event_type])
         self._counts = bus.counts
 
@@ -186,6 +189,8 @@ class ReportingService:
         })
 
     def _on_price_bar(self, bar: Any) -> None:
+        if self.config.price_chart_symbols:
+            self._prices.add(bar.symbol, bar.occurred_at, bar.close)
         bench = self.config.benchmark
         if bench is not None and bench.symbol is not None and bar.symbol == bench.symbol:
             self._bench_closes[bar.occurred_at] = bar.close
@@ -397,6 +402,7 @@ class ReportingService:
             warnings=self.warnings(),
             series=gathered.series,
             settings=self.config,
+            prices=self._prices,
         )
 
     def finish(self, run_dir: Path, run_config: Mapping[str, Any]) -> dict[str, Any]:
@@ -425,6 +431,7 @@ class ReportingService:
                 event_counts=self.event_counts(), rejection_counts=self.rejection_counts(),
                 rejections=self.rejections(), traded_notional=self._notional, fills=self._fills,
                 run_config=run_config, warnings=warnings, series=gathered.series, settings=self.config,
+                prices=self._prices,
             )
             (run_dir / "report.html").write_text(build_html(data), encoding="utf-8")
         return metrics
