@@ -138,3 +138,21 @@ def test_tearsheet_figures_of_the_example_match_quantstats(run_dir: Path):
         # our length: peak to recovery (or to the last point), in calendar days
         recovery = episode.recovery_time if episode.recovered else times[-1]
         assert episode.duration_days == (recovery - episode.peak_time).total_seconds() / 86400
+
+
+def test_the_benchmark_column_of_the_example_matches_empyrical_on_the_closes(run_dir: Path):
+    """The benchmark's own figures beside the strategy's: empyrical on GOOG's daily close-to-close returns."""
+    from qtrader.services.reporting.config import ReportingConfig
+    from qtrader.services.reporting.tearsheet import benchmark_metrics
+
+    _, benchmark = _returns(run_dir)
+    ours = benchmark_metrics(_report_series(run_dir), ReportingConfig())
+    expected = {
+        "total_return": empyrical.cum_returns_final(benchmark),
+        "cagr": empyrical.annual_return(benchmark),
+        "annual_volatility": empyrical.annual_volatility(benchmark),
+        "sharpe_ratio": empyrical.sharpe_ratio(benchmark),
+        "max_drawdown": empyrical.max_drawdown(benchmark),
+    }
+    for key, value in expected.items():
+        assert ours[key] == pytest.approx(float(value), rel=1e-9), key

@@ -25,9 +25,9 @@ class PriceBook:
     """The closes of every symbol, as float64 and int64 microsecond stamps (one pair of arrays per symbol)."""
 
     def __init__(self) -> None:
-        self._closes: dict[str, array] = {}
+        self._closes: dict[str, array[float]] = {}
         self._times: dict[str, list[datetime]] = {}
-        self._micros: dict[str, array] = {}
+        self._micros: dict[str, array[int]] = {}
 
     def add(self, symbol: str, at: datetime, close: Any) -> None:
         closes = self._closes.get(symbol)

@@ -9,7 +9,7 @@ pandas, never a second pass over the curve. Long series are decimated exactly as
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -80,7 +80,7 @@ def rolling_figures(series: CurveSeries, settings: ReportingConfig, benchmark_la
     r = series.returns
     ppy, rf = settings.periods_per_year, settings.risk_free_rate
     out: list[tuple[str, dict[str, Any] | None, str]] = []
-    specs = (
+    specs: tuple[tuple[str, int, str, str, Callable[[int], np.ndarray]], ...] = (
         ("chart-rolling-sharpe", settings.rolling_sharpe_window, "Rolling Sharpe ratio", "Sharpe (annualised)",
          lambda w: rolling_sharpe(r, w, rf, ppy)),
         ("chart-rolling-volatility", settings.rolling_volatility_window, "Rolling volatility",
@@ -117,7 +117,7 @@ def cumulative_figure(series: CurveSeries, benchmark_label: str | None, log_scal
     growth = eq / eq[0]
     idx = decimate_array(growth)
     labels = time_labels(series.times_at(idx))
-    data = [{"type": "scatter", "mode": "lines", "name": "Strategy", "x": labels, "y": _floats(growth, idx),
+    data: list[dict[str, Any]] = [{"type": "scatter", "mode": "lines", "name": "Strategy", "x": labels, "y": _floats(growth, idx),
              "line": {"color": _BLUE, "width": 2}}]
     if series.has_benchmark:
         data.append({"type": "scatter", "mode": "lines", "name": f"Benchmark: {benchmark_label}", "x": labels,
