@@ -9,6 +9,7 @@ blocks so memory stays bounded: numpy only, vectorised.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -29,30 +30,35 @@ def _check(returns: np.ndarray, window: int) -> np.ndarray:
     return r
 
 
-def _blocks(n_windows: int) -> range:
-    return range(0, n_windows, BLOCK)
-
-
 def _constant(windows: np.ndarray) -> np.ndarray:
     """Windows whose values are all identical: their deviation is exactly 0 (no rounding residue)."""
     return np.asarray(windows.max(axis=1) == windows.min(axis=1))
 
 
+def _per_window(columns: list[np.ndarray], window: int, compute: Callable[..., np.ndarray]) -> np.ndarray:
+    """``compute`` on every full window of the columns (each an array of shape (windows, window)), a block of
+    windows at a time; NaN before the first full window."""
+    n = columns[0].size
+    out = np.full(n, np.nan)
+    if n < window:
+        return out
+    views = [sliding_window_view(c, window) for c in columns]
+    for start in range(0, len(views[0]), BLOCK):
+        blocks = [v[start:start + BLOCK] for v in views]
+        out[window - 1 + start:window - 1 + start + len(blocks[0])] = compute(*blocks)
+    return out
+
+
 def rolling_volatility(returns: np.ndarray, window: int, periods_per_year: float = 252) -> np.ndarray:
     """``std(window, ddof=1) * sqrt(ppy)`` for every full window; NaN before the first."""
-    ppy = check_periods_per_year(periods_per_year)
-    r = _check(returns, window)
-    out = np.full(r.size, np.nan)
-    if r.size < window:
-        return out
-    views = sliding_window_view(r, window)
-    scale = math.sqrt(ppy)
-    for start in _blocks(len(views)):
-        w = views[start:start + BLOCK]
+    scale = math.sqrt(check_periods_per_year(periods_per_year))
+
+    def compute(w: np.ndarray) -> np.ndarray:
         std = w.std(axis=1, ddof=1)
         std[_constant(w)] = 0.0
-        out[window - 1 + start:window - 1 + start + len(w)] = std * scale
-    return out
+        return np.asarray(std * scale)
+
+    return _per_window([_check(returns, window)], window, compute)
 
 
 def rolling_sharpe(returns: np.ndarray, window: int, risk_free_rate: float = 0.0,
@@ -61,18 +67,14 @@ def rolling_sharpe(returns: np.ndarray, window: int, risk_free_rate: float = 0.0
     NaN before the first and where the window has no dispersion (all its returns equal: Sharpe undefined)."""
     ppy = check_periods_per_year(periods_per_year)
     rf_p = periodic_risk_free(risk_free_rate, ppy)
-    r = _check(returns, window) - rf_p
-    out = np.full(r.size, np.nan)
-    if r.size < window:
-        return out
-    views = sliding_window_view(r, window)
     scale = math.sqrt(ppy)
-    for start in _blocks(len(views)):
-        w = views[start:start + BLOCK]
+
+    def compute(w: np.ndarray) -> np.ndarray:
         std = w.std(axis=1, ddof=1)
         std[_constant(w)] = np.nan
-        out[window - 1 + start:window - 1 + start + len(w)] = w.mean(axis=1) / std * scale
-    return out
+        return np.asarray(w.mean(axis=1) / std * scale)
+
+    return _per_window([_check(returns, window) - rf_p], window, compute)
 
 
 def rolling_beta(returns: np.ndarray, benchmark_returns: np.ndarray, window: int) -> np.ndarray:
@@ -82,16 +84,12 @@ def rolling_beta(returns: np.ndarray, benchmark_returns: np.ndarray, window: int
     b = _check(benchmark_returns, window)
     if r.size != b.size:
         raise ValueError(f"returns and benchmark_returns differ in length ({r.size} vs {b.size})")
-    out = np.full(r.size, np.nan)
-    if r.size < window:
-        return out
-    rv, bv = sliding_window_view(r, window), sliding_window_view(b, window)
-    for start in _blocks(len(rv)):
-        wr, wb = rv[start:start + BLOCK], bv[start:start + BLOCK]
+
+    def compute(wr: np.ndarray, wb: np.ndarray) -> np.ndarray:
         b_res = wb - wb.mean(axis=1, keepdims=True)
         var_b = (b_res * b_res).mean(axis=1)
         cov = (b_res * wr).mean(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
-            beta = np.where(var_b < 1.0e-30, np.nan, cov / np.where(var_b == 0, 1.0, var_b))
-        out[window - 1 + start:window - 1 + start + len(wr)] = beta
-    return out
+            return np.where(var_b < 1.0e-30, np.nan, cov / np.where(var_b == 0, 1.0, var_b))
+
+    return _per_window([r, b], window, compute)
