@@ -42,6 +42,20 @@ def depth(equity: Decimal, peak: Decimal, ctx: Context = DEC) -> Decimal:
     return ctx.subtract(ctx.divide(equity, peak), 1)
 
 
+def depths(values: Sequence[Decimal], peak: Decimal | None, ctx: Context = DEC
+           ) -> tuple[list[Decimal | None], Decimal | None]:
+    """The depth of each point below the running peak (None where there is no drawdown), and the peak after them:
+    :func:`next_peak`, :func:`in_drawdown` and :func:`depth` over a piece of a curve, in one loop."""
+    out: list[Decimal | None] = []
+    append = out.append
+    divide, subtract = ctx.divide, ctx.subtract
+    for e in values:
+        if peak is None or e > peak:
+            peak = e
+        append(subtract(divide(e, peak), 1) if peak > ZERO and e < peak else None)
+    return out, peak
+
+
 @dataclass(frozen=True, slots=True)
 class DrawdownEpisode:
     """One drawdown: from the last point at the running peak until equity is back at or above it.
@@ -108,6 +122,7 @@ class DrawdownTracker:
         i = self.n
         peak = self.peak
         trough = self._trough
+        divide, subtract = DEC.divide, DEC.subtract  # depth(), inlined: this runs once per point of a long curve
         for t, e in zip(times, values):
             if peak is None or e >= peak:
                 if trough is not None:
@@ -117,7 +132,7 @@ class DrawdownTracker:
                 peak = e
                 self._peak_at = (i, t)
             elif peak > ZERO:
-                d = depth(e, peak)
+                d = subtract(divide(e, peak), 1)
                 if trough is None or d < self._depth:  # strict: the earliest of equal troughs is kept
                     trough, self._depth = (i, t, e), d
             i += 1

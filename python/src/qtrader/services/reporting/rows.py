@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any, NamedTuple
 
 from qtrader.contracts.generated.models.portfolio.portfolio_state_v1 import ClosedLot, PortfolioState
-from qtrader.libraries.performance.drawdown import depth, in_drawdown, next_peak
+from qtrader.libraries.performance.drawdown import depths
 
 #: Derived decimals (drawdown, holding days) keep 12 fraction digits, the scale of the Parquet exports.
 SCALE = Decimal("1e-12")
@@ -82,13 +82,8 @@ class Drawdowns:
 
     def of(self, equities: Iterable[Decimal]) -> list[Decimal]:
         """The drawdowns of the next points (in time order)."""
-        out: list[Decimal] = []
-        peak = self.peak
-        for equity in equities:
-            peak = next_peak(peak, equity)
-            out.append(quantize12(depth(equity, peak, _CTX)) if in_drawdown(equity, peak) else _ZERO)
-        self.peak = peak
-        return out
+        found, self.peak = depths(list(equities), self.peak, _CTX)
+        return [_ZERO if d is None else quantize12(d) for d in found]
 
 
 def holding_days(opened: datetime, closed: datetime) -> Decimal:
