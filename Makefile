@@ -5,7 +5,7 @@ PY ?= $(VENV)/bin/python
 SETUP ?= setup
 STAMP := $(VENV)/.installed-$(shell cksum < python/pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup codegen codegen-check test test-python test-go demo bench lint postgres clean
+.PHONY: setup codegen codegen-check test test-python test-go test-report-big demo bench lint postgres clean
 
 setup: $(STAMP)
 
@@ -36,6 +36,10 @@ test-python: $(SETUP)
 # `tools/postgres.sh stop` stops it and deletes its data.
 postgres:
 	@tools/postgres.sh start
+
+# A report of 10^6 bars in headless Chromium (size < 10 MB, every chart drawn); slow, so not part of `make test`.
+test-report-big: $(SETUP)
+	QTRADER_BIG_REPORT=1 $(PY) -m pytest python/tests/services/reporting/test_big_report_browser.py -s -p no:cacheprovider
 
 # The Go execution service (go/): vet, unit tests, then the execution conformance suite over gRPC.
 test-go: $(SETUP)

@@ -83,7 +83,7 @@ def test_every_limit_reason_is_reported_not_only_the_first():
               "limits": {"max_weight": "0.25", "max_leverage": "1", "max_positions": 1, "max_drawdown": "0.1"}}
     m = manager(policy)
     m.handle(portfolio_state(0, "100000", {"A": ("100", "10")}))   # equity 101,000 = peak
-    m.handle(portfolio_state(1, "80000", {"A": ("100", "10")}))    # equity 81,000: 19.8% below the peak
+    m.handle(portfolio_state(1, "80000", {"A": ("100", "10")}, peak="101000"))  # 81,000: 19.8% below the peak
     (rejected,) = m.handle(signal(2, "OPEN_LONG", symbol="X", price="20"))
     # 5,000 x 20 = 100,000: 123% of equity (> 25%), gross 101,000/81,000 = 1.25x (> 1x),
     # a second position (limit 1), drawdown 19.8% >= 10%
@@ -171,3 +171,16 @@ def test_policy_files_and_errors(tmp_path: Path):
         ManagerService({"policy": {"sizing": {"method": "fixed_quantity"}}})
     for name in ("default", "fixed_100", "conservative"):
         ManagerService({"policy": name})
+
+
+def test_the_throttle_reads_the_peak_from_the_state_not_from_the_states_it_saw():
+    """The manager keeps no peak of its own: a state (e.g. after a restore) whose peak is above every equity the
+    manager has seen throttles; a state at its peak lets the same trade through."""
+    m = manager({"sizing": {"method": "fixed_quantity", "quantity": "10"}, "limits": {"max_drawdown": "0.1"}})
+    m.handle(portfolio_state(0, "90000", peak="100000"))  # 10% below a peak this manager never saw
+    (rejected,) = m.handle(signal(1, "OPEN_LONG"))
+    assert [r.code for r in rejected.reasons] == ["DRAWDOWN_THROTTLE"]
+    assert "below peak 100000" in rejected.reasons[0].message
+    m.handle(portfolio_state(2, "90000"))  # the same equity, now at its peak
+    (order,) = m.handle(signal(3, "OPEN_LONG"))
+    assert order.event_type == "Order"

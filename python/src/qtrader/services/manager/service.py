@@ -52,7 +52,6 @@ class ManagerService(Service):
         self.consumes = type(self).consumes if needs_bars else tuple(t for t in type(self).consumes if t != "PriceBar")
         self._state = None
         self._unsynced = None  # the latest state, until its positions and marks are read into the caches below
-        self._peak = _ZERO
         self._positions: dict[str, Decimal] = {}
         self._prices: dict[str, Decimal] = {}
         self._vol: dict[str, ReturnVolatility] = {}
@@ -73,8 +72,6 @@ class ManagerService(Service):
 
     def on_portfolio_state(self, state) -> None:
         self._state = state
-        if state.equity > self._peak:
-            self._peak = state.equity
         self._unsynced = state  # read lazily: a state arrives every bar, a signal rarely
 
     def _sync(self) -> None:
@@ -163,7 +160,7 @@ class ManagerService(Service):
             return reasons, None, _ZERO
         side = Side.BUY if long else Side.SELL
         view = PortfolioView(equity=self._state.equity, cash=self._state.cash, positions=self._positions,
-                             prices=self._prices_for_view(), peak_equity=self._peak)
+                             prices=self._prices_for_view(), peak_equity=self._state.peak_equity)
         trade = ProposedTrade(symbol=symbol, side=side.value, quantity=quantity, price=price)
         for message in run_checks(view, trade, self._limits):
             reasons.append((_REASON_CODES.get(message.split(":", 1)[0], "LIMIT"), message))

@@ -31,6 +31,13 @@ class ReportingConfig(ServiceConfig):
     risk_free_rate: float = Field(0.0, gt=-1.0, allow_inf_nan=False, description="annual, compounded per period")
     periods_per_year: float = Field(252.0, gt=0, allow_inf_nan=False)
     title: str | None = None
+    rolling_sharpe_window: int = Field(126, ge=2, description="periods in the rolling Sharpe ratio's window")
+    rolling_volatility_window: int = Field(126, ge=2, description="periods in the rolling volatility's window")
+    rolling_beta_window: int = Field(126, ge=2, description="periods in the rolling beta's window")
+    worst_drawdowns: int = Field(10, ge=0, description="rows of the worst-drawdowns table (0: no table)")
+    log_scale: bool = Field(False, description="the cumulative-returns chart opens on a log scale")
+    price_chart_symbols: int = Field(10, ge=0, description="symbols in the trades-on-price chart, the most traded "
+                                     "first (0: no chart, and the report does not keep the bars)")
 
 
 def parse_reporting_config(raw: Mapping[str, Any] | None) -> ReportingConfig:
