@@ -12,10 +12,11 @@ import yaml
 from qtrader.cli import build_parser
 from qtrader.contracts.registry import EVENTS
 from qtrader.engine import backtest
-from qtrader.engine.config import load_run_config
+from qtrader.engine.config import RemoteService, load_run_config
+from qtrader.engine.remote import RemoteServiceProxy
 from qtrader.engine.services import REMOTE_CAPABLE, SERVICES, ServiceEntry, service_entry
 from qtrader.errors import ConfigError
-from qtrader.grpc_host.server import PipelineServicer
+from qtrader.grpc_host.server import PipelineServicer, start_server
 from qtrader.services.base import Service
 
 REPO = Path(__file__).resolve().parents[3]
@@ -79,3 +80,17 @@ def test_a_new_service_is_one_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     fills = [line for line in (tmp_path / "run/events.jsonl").read_text().splitlines() if '"event_type":"Fill"' in line]
     assert fills and len(FillAudit.seen) == len(fills)
     assert FillAudit.seen[0]["run"] == engine.config.run.name
+
+
+def test_a_remote_service_is_reset_like_a_local_one() -> None:
+    """The proxy's reset sends the config and asks again what the service consumes (a config may change it)."""
+    server, port = start_server("manager", 0)
+    try:
+        proxy = RemoteServiceProxy("manager", RemoteService.model_validate({"address": f"127.0.0.1:{port}"}), {}, "run")
+        assert "PriceBar" not in proxy.consumes  # only volatility sizing reads bars
+        volatility = {"sizing": {"method": "volatility_target", "target_annual_vol": "0.1"}}
+        proxy.reset({"policy": volatility}, "run")
+        assert "PriceBar" in proxy.consumes and proxy.handler("PriceBar") == proxy.handle
+        proxy.close()
+    finally:
+        server.stop(None)

@@ -101,7 +101,9 @@ class BusService(Protocol):
     may narrow it). ``handler(event_type)`` is ``handle`` for one consumed type, resolved once (the bus subscribes
     it); ``close`` releases what the service holds once the run is over. Capabilities only some services have are
     not here: the engine reads them from the object it built (a remote proxy's ``prefetch``, the portfolio's
-    ``get_state``, the strategy service's ``signals_suppressed``), never by probing attributes.
+    ``get_state``, the strategy service's ``signals_suppressed``), never by probing attributes. So far only the
+    portfolio can be checkpointed (``snapshot``/``restore``, or its ``snapshot`` config key); the engine does not
+    checkpoint yet, so it is not part of this protocol.
     """
 
     @property
