@@ -47,6 +47,11 @@ def test_serve_and_the_run_config_offer_the_remote_capable_services(tmp_path: Pa
         load_run_config(tmp_path / "run.yaml")
 
 
+def test_every_remote_capable_service_has_conformance_cases() -> None:
+    cases = REPO / "conformance" / "cases"
+    assert sorted(p.name for p in cases.iterdir() if p.is_dir()) == sorted(REMOTE_CAPABLE)
+
+
 def test_unknown_service_names_the_choices() -> None:
     with pytest.raises(ConfigError, match="unknown service 'risk'; servable: execution, portfolio, manager, strategy"):
         service_entry("risk", remote=True)
