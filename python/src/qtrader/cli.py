@@ -13,6 +13,7 @@ from typing import Sequence
 from rich.console import Console
 from rich.markup import escape
 
+from qtrader.engine.services import REMOTE_CAPABLE
 from qtrader.errors import QTraderError
 
 
@@ -79,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.set_defaults(func=_report)
 
     serve = commands.add_parser("serve", help="serve a Python service over gRPC (PipelineService)")
-    serve.add_argument("service", choices=["strategy", "manager", "execution", "portfolio"])
+    serve.add_argument("service", choices=REMOTE_CAPABLE)
     serve.add_argument("--port", type=int, required=True)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--config", help="YAML file: the service's config section (applied until a Reset)")

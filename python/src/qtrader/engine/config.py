@@ -12,10 +12,9 @@ from typing import Any
 import yaml
 from pydantic import Field
 
+from qtrader.engine.services import REMOTE_CAPABLE
 from qtrader.errors import ConfigError
 from qtrader.services.base import ServiceConfig, parse_config
-
-REMOTE_CAPABLE = ("strategy", "manager", "execution", "portfolio")
 
 
 class RunSection(ServiceConfig):

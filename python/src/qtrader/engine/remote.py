@@ -18,7 +18,7 @@ import json
 import queue
 import threading
 import time
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 import grpc
 
@@ -27,6 +27,7 @@ from qtrader.contracts.generated import pipeline_pb2, pipeline_pb2_grpc
 from qtrader.contracts.proto_convert import from_envelope, to_envelope
 from qtrader.contracts.registry import EVENTS
 from qtrader.errors import QTraderError, RemoteServiceError
+from qtrader.services.base import Handler
 
 DATA_EVENTS = frozenset({"PriceBar", "CorporateAction"})
 _CLOSE = object()
@@ -51,18 +52,9 @@ class RemoteServiceProxy:
             raise RemoteServiceError(f"remote {name} service at {self.address} is not reachable "
                                      f"(waited {remote.connect_timeout_seconds}s): is it running?") from None
         self._stub = pipeline_pb2_grpc.PipelineServiceStub(self._channel)
-        config_text = json.dumps(remote.config if remote.config is not None else config, default=_json_default)
-        self._call("Reset", pipeline_pb2.ResetRequest(config=config_text, run_id=run_id))
-        info = self._call("Describe", pipeline_pb2.DescribeRequest())  # after Reset: the config may change it
-        unknown = sorted((set(info.consumes) | set(info.emits)) - set(EVENTS))
-        if unknown:
-            raise RemoteServiceError(f"remote {name} service at {self.address}: Describe names unknown event types {unknown}")
-        self.info = info
-        self.consumes = tuple(info.consumes)
-        self.emits = frozenset(info.emits)
-        self.batchable = bool(self.consumes) and set(self.consumes) <= DATA_EVENTS
-        self._requests: queue.Queue = queue.Queue()
         self._cached: dict[str, list[ContractModel]] = {}
+        self.reset(remote.config if remote.config is not None else config, run_id)
+        self._requests: queue.Queue = queue.Queue()
         self._stream = self._stub.Process(self._request_iterator())
         # Replies are read in the calling thread (no hand-off per round trip); a watchdog cancels the stream
         # when a reply is later than the deadline.
@@ -143,7 +135,26 @@ class RemoteServiceProxy:
             outputs.append(output)
         return outputs
 
-    # -- the service interface --------------------------------------------------------------------------------
+    # -- the service interface (BusService) -------------------------------------------------------------------
+
+    def reset(self, config: Mapping[str, Any] | None, run_id: str) -> None:
+        """Reset the remote service with a config, then ask what it consumes and emits (the config may change it)."""
+        config_text = json.dumps(dict(config or {}), default=_json_default)
+        self._call("Reset", pipeline_pb2.ResetRequest(config=config_text, run_id=run_id))
+        info = self._call("Describe", pipeline_pb2.DescribeRequest())
+        unknown = sorted((set(info.consumes) | set(info.emits)) - set(EVENTS))
+        if unknown:
+            raise RemoteServiceError(f"remote {self.name} service at {self.address}: "
+                                     f"Describe names unknown event types {unknown}")
+        self.info = info
+        self.consumes = tuple(info.consumes)
+        self.emits = frozenset(info.emits)
+        self.batchable = bool(self.consumes) and set(self.consumes) <= DATA_EVENTS
+        self._cached.clear()
+
+    def handler(self, event_type: str) -> Handler:
+        """Every input goes the same way: to the remote service (or its prefetched batch)."""
+        return self.handle
 
     def prefetch(self, events: Iterable[ContractModel]) -> None:
         """Send every consumed input of one timestamp in one frame (only for data-only services)."""

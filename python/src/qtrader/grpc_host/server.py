@@ -20,8 +20,9 @@ from qtrader import __version__
 from qtrader.contracts.generated import pipeline_pb2, pipeline_pb2_grpc
 from qtrader.contracts.ids import run_id as make_run_id
 from qtrader.contracts.proto_convert import from_envelope, to_envelope
+from qtrader.engine.services import service_entry
 from qtrader.errors import QTraderError
-from qtrader.grpc_host.registry import default_config, service_class
+from qtrader.services.base import BusService
 
 
 def parse_config_text(text: str) -> dict[str, Any]:
@@ -36,8 +37,10 @@ def parse_config_text(text: str) -> dict[str, Any]:
 class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
     def __init__(self, name: str, config: dict[str, Any] | None = None, cls: type | None = None) -> None:
         self.name = name
-        self.cls = cls or service_class(name)
-        self.service = self.cls(config if config is not None else default_config(name), run_id=make_run_id("default"))
+        entry = service_entry(name, remote=True)
+        self.cls = cls or entry.load()
+        self.service: BusService = self.cls(config if config is not None else entry.serve_config,
+                                            run_id=make_run_id("default"))
         self._lock = threading.Lock()
 
     def Describe(self, request: pipeline_pb2.DescribeRequest, context: grpc.ServicerContext) -> pipeline_pb2.ServiceInfo:
@@ -52,7 +55,7 @@ class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
                 self.service.reset(config, request.run_id or make_run_id("default"))
             except QTraderError as exc:
                 context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"{self.name}: bad config: {exc}")
-        return pipeline_pb2.ResetReply(service=self.cls.name)
+        return pipeline_pb2.ResetReply(service=self.service.name)
 
     def Process(self, frames: Iterator[pipeline_pb2.Frame], context: grpc.ServicerContext) -> Iterator[pipeline_pb2.FrameResult]:
         for frame in frames:

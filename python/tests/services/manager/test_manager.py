@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from qtrader.contracts.validation import contract_errors
 from qtrader.errors import ConfigError
+from qtrader.libraries.risk import LIMITS
 from qtrader.services.manager import ManagerService
+from qtrader.services.manager.policy import LimitsPolicy
 
 from ..helpers import bar, order_update, portfolio_state, signal
 
@@ -90,6 +93,12 @@ def test_every_limit_reason_is_reported_not_only_the_first():
     assert rejected.event_type == "SignalRejected"
     assert [r.code for r in rejected.reasons] == ["CONCENTRATION", "GROSS_LEVERAGE", "MAX_POSITIONS", "DRAWDOWN_THROTTLE"]
     assert "X would be" in rejected.reasons[0].message
+    assert list(contract_errors(rejected.to_dict())) == []  # every code is one of the contract's RejectionCode
+
+
+def test_every_policy_limit_is_a_limit_record():
+    """A policy key without a record would be refused at the first signal; a record without a key never runs."""
+    assert list(LimitsPolicy.model_fields) == list(LIMITS)
 
 
 def test_reductions_pass_the_limits():
