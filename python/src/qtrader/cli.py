@@ -57,9 +57,28 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from qtrader.grpc_host.server import serve
+    import os
 
-    return serve(args.service, args.port, Path(args.config) if args.config else None, host=args.host)
+    from qtrader.grpc_host.server import ServerTLS, serve
+
+    options: dict = {"max_sessions": args.max_sessions, "idle_seconds": args.idle_timeout}
+    if args.service == "strategy":
+        from qtrader.services.strategy.allow import StrategyAllowList
+
+        options["admit"] = StrategyAllowList.of(args.allow, args.allow_dir).check
+    elif args.allow or args.allow_dir:
+        raise QTraderError("--allow and --allow-dir are for the strategy service")
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise QTraderError("--tls-cert and --tls-key go together")
+    if args.tls_cert:
+        options["tls"] = ServerTLS(Path(args.tls_cert), Path(args.tls_key),
+                                   Path(args.tls_client_ca) if args.tls_client_ca else None)
+    if args.token_env:
+        token = os.environ.get(args.token_env)
+        if not token:
+            raise QTraderError(f"--token-env: the environment variable {args.token_env} is not set")
+        options["token"] = token
+    return serve(args.service, args.port, Path(args.config) if args.config else None, host=args.host, **options)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,7 +101,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("service", choices=["strategy", "manager", "execution", "portfolio"])
     serve.add_argument("--port", type=int, required=True)
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--config", help="YAML file: the service's config section (applied until a Reset)")
+    serve.add_argument("--config", help="YAML file: the service's config section (a Reset with no config uses it)")
+    serve.add_argument("--allow", action="append", default=[], metavar="MODULE:CLASS",
+                       help="strategy: a strategy clients may name (module:Class or path.py:Class); repeat")
+    serve.add_argument("--allow-dir", action="append", default=[], metavar="DIR",
+                       help="strategy: every strategy file under DIR may be named; repeat")
+    serve.add_argument("--max-sessions", type=int, default=4, help="runs served at once, each in isolation")
+    serve.add_argument("--idle-timeout", type=float, default=300.0, metavar="SECONDS",
+                       help="end a session whose client is quiet this long")
+    serve.add_argument("--tls-cert", help="PEM certificate chain: serve over TLS (with --tls-key)")
+    serve.add_argument("--tls-key", help="PEM private key of --tls-cert")
+    serve.add_argument("--tls-client-ca", help="PEM CA: clients must present a certificate it signed")
+    serve.add_argument("--token-env", metavar="VAR", help="require the token held in environment variable VAR")
     serve.set_defaults(func=_serve)
     return parser
 

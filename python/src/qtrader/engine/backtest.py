@@ -105,7 +105,8 @@ class BacktestEngine:
             return _local_service(name, self.config, self.base_dir, self.run_id)
         from qtrader.engine.remote import RemoteServiceProxy
 
-        return RemoteServiceProxy(name, remote, service_config(name, self.config, self.base_dir), self.run_id)
+        return RemoteServiceProxy(name, remote, service_config(name, self.config, self.base_dir), self.run_id,
+                                  base_dir=self.base_dir)
 
     def run(self, progress: Callable[[int], None] | None = None) -> RunResult:
         """Replay the data; ``progress`` (if given) is called with the number of bars done, every 1000 bars."""
