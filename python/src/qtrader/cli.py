@@ -26,14 +26,22 @@ def _run(args: argparse.Namespace) -> int:
         engine.config = engine.config.model_copy(update={"run": engine.config.run.model_copy(update={"report": False})})
     console = Console(stderr=True)
     show_progress = not args.no_progress and console.is_terminal
-    if show_progress:
-        total = count_rows(engine)
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      console=console, transient=True) as bar:
-            task = bar.add_task(f"backtest {engine.config.run.name}", total=total)
-            result = engine.run(progress=lambda done: bar.update(task, completed=done))
-    else:
-        result = engine.run()
+    try:
+        if show_progress:
+            total = count_rows(engine)
+            with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                          TimeRemainingColumn(), console=console, transient=True) as bar:
+                task = bar.add_task(f"backtest {engine.config.run.name}", total=total)
+                result = engine.run(progress=lambda done: bar.update(task, completed=done))
+        else:
+            result = engine.run()
+    except (QTraderError, KeyboardInterrupt, Exception):
+        folder = getattr(engine, "folder", None)
+        if folder is not None and folder.failed_at is not None:
+            kept = "" if folder.failed_at == folder.target else f"; the previous run in {folder.target} is unchanged"
+            console.print(f"partial output, marked as not complete: {folder.failed_at}{kept}", markup=False,
+                          highlight=False, soft_wrap=True)
+        raise
     from qtrader.services.reporting.summary import summary_table
 
     extra = {"Bars": f"{result.data.bars_published:,}", "Events": f"{result.events:,}",
@@ -51,8 +59,18 @@ def _run(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from qtrader.services.reporting.cli_report import report_run_dir
 
-    path = report_run_dir(Path(args.run_dir))
+    from qtrader.engine.run_folder import incomplete_run
+
+    run_dir = Path(args.run_dir)
+    incomplete = incomplete_run(run_dir)
+    if incomplete and not args.partial:
+        raise QTraderError(f"{run_dir}: {incomplete}; its event log covers only part of the run, and so would the "
+                           "report: pass --partial to build it anyway")
+    path = report_run_dir(run_dir)
     Console().print(f"Report written: {path}")
+    if incomplete:
+        Console(stderr=True).print(f"note: {incomplete}: this report covers only part of the run",
+                                   markup=False, highlight=False, soft_wrap=True)
     return 0
 
 
@@ -95,6 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser("report", help="(re)build report.html and the exports of a run folder")
     report.add_argument("run_dir")
+    report.add_argument("--partial", action="store_true",
+                        help="build it even for a run that failed or was interrupted (it covers part of the run)")
     report.set_defaults(func=_report)
 
     serve = commands.add_parser("serve", help="serve a Python service over gRPC (PipelineService)")
@@ -131,6 +151,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
         return 2
     except KeyboardInterrupt:
+        Console(stderr=True).print("interrupted (Ctrl-C): stopped; a run in progress was not completed and its "
+                                   "folder, if any, is marked interrupted", markup=False, highlight=False,
+                                   soft_wrap=True)
         return 130
 
 

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from qtrader.contracts.generated.models.common.types_v1 import Intention, OrderType, TimeInForce
 from qtrader.contracts.generated.models.strategy.signal_v1 import Signal
-from qtrader.errors import ConfigError
+from qtrader.errors import ConfigError, QTraderError, StrategyError
 from qtrader.services.base import Service, ServiceConfig, parse_config
 from qtrader.services.strategy.loader import load_strategy_class
 from qtrader.services.strategy.protocol import StrategyContext
@@ -96,7 +96,13 @@ class StrategyService(Service):
             elif warmup:  # count bars only where a count decides
                 seen = hosted.bars_seen[symbol] = hosted.bars_seen.get(symbol, 0) + 1
                 ctx.warming_up = seen <= warmup
-            hosted.strategy.on_bar(bar, ctx)
+            try:  # free unless it raises
+                hosted.strategy.on_bar(bar, ctx)
+            except QTraderError:
+                raise
+            except Exception as exc:
+                raise StrategyError(f"strategy {hosted.entry.id} ({hosted.entry.name}) failed on the {symbol} bar of "
+                                    f"{bar.occurred_at.isoformat()}: {type(exc).__name__}: {exc}") from exc
 
     def _signal(self, strategy_id: str, symbol: str, intention: str, price: Any, confidence: Any,
                 optional: dict[str, Any]) -> None:
