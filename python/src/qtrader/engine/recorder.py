@@ -21,7 +21,7 @@ CHECK_EVERY = 1 << 14
 class EventRecorder:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._file: IO[bytes] | None = path.open("wb", buffering=1 << 20)
+        self._file: IO[bytes] = path.open("wb", buffering=1 << 20)
         self.count = 0
 
     def __call__(self, event: ContractModel) -> None:
@@ -31,6 +31,4 @@ class EventRecorder:
             check_free_space(self.path.parent)
 
     def close(self) -> None:
-        if self._file is not None:
-            file, self._file = self._file, None
-            file.close()
+        self._file.close()  # a second close does nothing

@@ -36,6 +36,7 @@ from qtrader.errors import QTraderError, bounded
 from qtrader.grpc_host.registry import default_config, service_class
 from qtrader.grpc_host.wire import SESSION_KEY, TOKEN_KEY, channel_options
 from qtrader.safe_yaml import MAX_CONFIG_BYTES, load_yaml
+from qtrader.services.base import Service
 
 DEFAULT_MAX_SESSIONS = 4
 DEFAULT_IDLE_SECONDS = 300.0
@@ -73,7 +74,7 @@ class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
                  admit: Admit | None = None, max_sessions: int = DEFAULT_MAX_SESSIONS,
                  idle_seconds: float = DEFAULT_IDLE_SECONDS) -> None:
         self.name = name
-        self.cls = cls or service_class(name)
+        self.cls: type[Service] = cls or service_class(name)
         self.config = dict(config if config is not None else default_config(name))
         self.admit = admit
         self.max_sessions = max_sessions
@@ -182,14 +183,14 @@ class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
                     _abort(context, grpc.StatusCode.INTERNAL,
                            f"{self.name}: input {envelope.event_type} {envelope.event_id[:64]}: "
                            f"{type(exc).__name__}: {exc}")
-                batch = result.batches.add(input_event_id=event.event_id)
+                batch = result.batches.add(input_event_id=envelope.event_id)
                 for output in outputs:
                     batch.events.append(to_envelope(output))
             session.last_used = time.monotonic()
             yield result
 
 
-class _TokenCheck(grpc.ServerInterceptor):
+class _TokenCheck(grpc.ServerInterceptor):  # type: ignore[misc]
     """Every call must carry ``authorization: Bearer <token>``; else UNAUTHENTICATED (compared in constant time)."""
 
     def __init__(self, token: str) -> None:
@@ -202,7 +203,7 @@ class _TokenCheck(grpc.ServerInterceptor):
         self._deny_stream = grpc.stream_stream_rpc_method_handler(deny)
 
     def intercept_service(self, continuation: Any, details: grpc.HandlerCallDetails) -> Any:
-        for key, value in details.invocation_metadata or ():  # type: ignore[attr-defined]
+        for key, value in details.invocation_metadata or ():
             if key == TOKEN_KEY and hmac.compare_digest(str(value).encode(), self._expected):
                 return continuation(details)
         return self._deny_stream if details.method.endswith("/Process") else self._deny_unary
@@ -243,7 +244,7 @@ def start_server(name: str, port: int, config: dict[str, Any] | None = None, hos
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=max_sessions + SPARE_WORKERS),
                          interceptors=[_TokenCheck(token)] if token else None, options=channel_options())
     servicer = PipelineServicer(name, config, cls, admit=admit, max_sessions=max_sessions, idle_seconds=idle_seconds)
-    pipeline_pb2_grpc.add_PipelineServiceServicer_to_server(servicer, server)
+    pipeline_pb2_grpc.add_PipelineServiceServicer_to_server(servicer, server)  # type: ignore[no-untyped-call]
     address = f"{host}:{port}"
     try:
         bound = server.add_secure_port(address, tls.credentials()) if tls else server.add_insecure_port(address)
