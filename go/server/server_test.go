@@ -83,15 +83,7 @@ func envelope(id, eventType string, at time.Time) *pb.Envelope {
 // One Frame of three inputs gives one FrameResult of three batches, in order: the bar (nothing), the order
 // (NEW, ACCEPTED), and the next bar (Fill, FILLED).
 func TestProcessIsLockstep(t *testing.T) {
-	client := dial(t)
-	reply, err := client.Reset(ctx(t), &pb.ResetRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	stream, err := client.Process(inSession(t, reply.SessionId))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, stream := openSession(t, dial(t), "")
 	d2 := time.Date(2024, 1, 2, 21, 0, 0, 0, time.UTC)
 	bar1 := envelope(ids.RunID("bar1"), "PriceBar", d2)
 	bar1.Event = &pb.Envelope_PriceBar{PriceBar: &pb.PriceBar{Symbol: "GOOG", Timeframe: "1d", Open: "100",

@@ -30,6 +30,20 @@ func order(id string, day int) *pb.Envelope {
 	return env
 }
 
+// openSession resets (opening a session with the config) and opens its Process stream.
+func openSession(t *testing.T, client pb.PipelineServiceClient, config string) (string, pb.PipelineService_ProcessClient) {
+	t.Helper()
+	reply, err := client.Reset(ctx(t), &pb.ResetRequest{Config: config})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stream, err := client.Process(inSession(t, reply.SessionId))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reply.SessionId, stream
+}
+
 func exchange(t *testing.T, stream pb.PipelineService_ProcessClient, events ...*pb.Envelope) *pb.FrameResult {
 	t.Helper()
 	if err := stream.Send(&pb.Frame{Events: events}); err != nil {
@@ -46,22 +60,11 @@ func exchange(t *testing.T, stream pb.PipelineService_ProcessClient, events ...*
 // still fills at the next bar with the first session's (default, zero) slippage and commission.
 func TestAnotherClientsResetNeverChangesARun(t *testing.T) {
 	client := dial(t)
-	a, err := client.Reset(ctx(t), &pb.ResetRequest{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	streamA, err := client.Process(inSession(t, a.SessionId))
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, streamA := openSession(t, client, "")
 	exchange(t, streamA, bar("a1", 2, "100"), order("a", 2))
-	b, err := client.Reset(ctx(t), &pb.ResetRequest{Config: `{"slippage": {"model": "fixed_bps", "bps": "100"}}`})
-	if err != nil || b.SessionId == a.SessionId {
-		t.Fatalf("second session: %v %v", b, err)
-	}
-	streamB, err := client.Process(inSession(t, b.SessionId))
-	if err != nil {
-		t.Fatal(err)
+	b, streamB := openSession(t, client, `{"slippage": {"model": "fixed_bps", "bps": "100"}}`)
+	if b == a {
+		t.Fatalf("second session has the first one's id %s", b)
 	}
 	if got := exchange(t, streamB, bar("b1", 3, "100")); len(got.Batches[0].Events) != 0 {
 		t.Fatalf("session B saw session A's order: %v", got)
@@ -93,14 +96,7 @@ func TestSessionsAreBoundedAndIdleOnesEnd(t *testing.T) {
 	client := dialWith(t, NewWith(Options{MaxSessions: 2, IdleTimeout: 300 * time.Millisecond}))
 	var streams []pb.PipelineService_ProcessClient
 	for range 2 {
-		reply, err := client.Reset(ctx(t), &pb.ResetRequest{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		stream, err := client.Process(inSession(t, reply.SessionId))
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, stream := openSession(t, client, "")
 		exchange(t, stream, bar("x", 2, "100"))
 		streams = append(streams, stream)
 	}
