@@ -21,6 +21,20 @@ from qtrader.errors import ConfigError, bounded
 MAX_CONFIG_BYTES = 1 << 20
 #: Nor expand (aliases followed) to more values than this.
 MAX_CONFIG_VALUES = 200_000
+#: Nor nest deeper than this (PyYAML composes recursively: a deep document would take seconds to refuse).
+MAX_CONFIG_DEPTH = 64
+
+
+def _check_depth(text: str, limit: int, where: str) -> None:
+    """Refuse a document nested deeper than ``limit``, from the event stream (flat: no recursion)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            depth += 1
+            if depth > limit:
+                raise ConfigError(f"{where}: the YAML is nested more than {limit} levels deep")
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            depth -= 1
 
 
 def _expanded(root: Node, limit: int, where: str) -> int:
@@ -61,6 +75,10 @@ def load_yaml(text: str | bytes, where: str, *, max_bytes: int = MAX_CONFIG_BYTE
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise ConfigError(f"{where}: not UTF-8 text (byte {exc.start})") from None
+    try:
+        _check_depth(text, MAX_CONFIG_DEPTH, where)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{where}: not valid YAML: {_bounded_yaml_error(exc)}") from None
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -70,7 +88,7 @@ def load_yaml(text: str | bytes, where: str, *, max_bytes: int = MAX_CONFIG_BYTE
         return loader.construct_document(node)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{where}: not valid YAML: {_bounded_yaml_error(exc)}") from None
-    except RecursionError:
+    except RecursionError:  # not reached under MAX_CONFIG_DEPTH; kept as the last line of defence
         raise ConfigError(f"{where}: the YAML is nested too deeply") from None
     finally:
         loader.dispose()
