@@ -162,3 +162,12 @@ def test_the_marker_is_json_with_the_run_id(tmp_path: Path):
     engine.run()
     marker = json.loads((tmp_path / "out" / MARKER).read_text())
     assert marker == {"format": 1, "run_id": engine.run_id, "name": "sma-crossover-goog", "status": "complete"}
+
+
+def test_files_put_in_the_folder_during_the_run_are_kept_and_the_run_says_where_it_is(tmp_path: Path):
+    out = tmp_path / "out"
+    with pytest.raises(RunFolderError, match=r"not a QTrader run folder .*\(the run completed: it is in .*\.out\.tmp-"):
+        with RunFolder(out, "id", "x").writing():
+            out.mkdir()
+            (out / "notes.txt").write_text("mine")
+    assert (out / "notes.txt").read_text() == "mine"

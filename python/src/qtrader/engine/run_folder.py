@@ -155,7 +155,10 @@ class RunFolder:
     def _commit(self, work: Path) -> None:
         _write_marker(work, self._fields(COMPLETE))
         target = self.target
-        _refuse_foreign(target)  # something was put there while the run went on: keep both, say where
+        try:
+            _refuse_foreign(target)  # something was put there while the run went on: keep both, say where
+        except RunFolderError as exc:
+            raise RunFolderError(f"{exc} (the run completed: it is in {work})") from None
         if not target.exists():
             os.rename(work, target)
             return
