@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 from types import ModuleType
 
 import pytest
