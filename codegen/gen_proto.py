@@ -57,9 +57,16 @@ message ResetRequest {
 
 message ResetReply {
   string service = 1;
+  // The session the Reset opened: name it in the "qtrader-session" metadata of Process (and of Describe, for the
+  // session's own consumes and emits). A session is served in isolation: no other client's call changes it.
+  string session_id = 2;
 }
 
 // The one service every remote QTrader service implements (docs/architecture.md §5).
+// Reset opens a session (a fresh service state built from its config); Process serves the session its
+// "qtrader-session" metadata names and ends it when the stream ends. Status codes: INVALID_ARGUMENT (bad config
+// or input), FAILED_PRECONDITION (no or unknown session), RESOURCE_EXHAUSTED (no session free),
+// PERMISSION_DENIED (not allowed on this server), UNAUTHENTICATED (token), INTERNAL (anything else).
 service PipelineService {
   rpc Describe(DescribeRequest) returns (ServiceInfo);
   rpc Reset(ResetRequest) returns (ResetReply);

@@ -2476,8 +2476,11 @@ func (x *ResetRequest) GetRunId() string {
 }
 
 type ResetReply struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Service       string                 `protobuf:"bytes,1,opt,name=service,proto3" json:"service,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Service string                 `protobuf:"bytes,1,opt,name=service,proto3" json:"service,omitempty"`
+	// The session the Reset opened: name it in the "qtrader-session" metadata of Process (and of Describe, for the
+	// session's own consumes and emits). A session is served in isolation: no other client's call changes it.
+	SessionId     string `protobuf:"bytes,2,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2515,6 +2518,13 @@ func (*ResetReply) Descriptor() ([]byte, []int) {
 func (x *ResetReply) GetService() string {
 	if x != nil {
 		return x.Service
+	}
+	return ""
+}
+
+func (x *ResetReply) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
 	}
 	return ""
 }
@@ -4109,10 +4119,12 @@ const file_qtrader_v1_pipeline_proto_rawDesc = "" +
 	"\blanguage\x18\x05 \x01(\tR\blanguage\"=\n" +
 	"\fResetRequest\x12\x16\n" +
 	"\x06config\x18\x01 \x01(\tR\x06config\x12\x15\n" +
-	"\x06run_id\x18\x02 \x01(\tR\x05runId\"&\n" +
+	"\x06run_id\x18\x02 \x01(\tR\x05runId\"E\n" +
 	"\n" +
 	"ResetReply\x12\x18\n" +
-	"\aservice\x18\x01 \x01(\tR\aservice*9\n" +
+	"\aservice\x18\x01 \x01(\tR\aservice\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x02 \x01(\tR\tsessionId*9\n" +
 	"\x04Side\x12\x14\n" +
 	"\x10SIDE_UNSPECIFIED\x10\x00\x12\f\n" +
 	"\bSIDE_BUY\x10\x01\x12\r\n" +

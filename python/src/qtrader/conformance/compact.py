@@ -25,12 +25,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from qtrader.contracts.ids import QTRADER_NAMESPACE, run_id as make_run_id
 from qtrader.contracts.validation import parse_event
 from qtrader.errors import ConfigError
 from qtrader.libraries.performance.drawdown import next_peak
+from qtrader.safe_yaml import load_yaml_file
 
 SOURCES = {"PriceBar": "data", "CorporateAction": "data", "Signal": "strategy", "Order": "manager",
            "CancelOrder": "manager", "SignalRejected": "manager", "OrderUpdate": "execution", "Fill": "execution",
@@ -138,8 +138,8 @@ def expand(items: list[dict[str, Any]], case_name: str, run_id: str) -> list[dic
 
 def write_inputs(case_dir: Path) -> Path:
     """inputs.yaml -> input.jsonl in a case folder."""
-    items = yaml.safe_load((case_dir / "inputs.yaml").read_text(encoding="utf-8")) or []
-    meta = yaml.safe_load((case_dir / "case.yaml").read_text(encoding="utf-8")) or {}
+    items = load_yaml_file(case_dir / "inputs.yaml") or []
+    meta = load_yaml_file(case_dir / "case.yaml") or {}
     events = expand(items, f"{case_dir.parent.name}/{case_dir.name}", meta.get("run_id") or make_run_id("conformance"))
     out = case_dir / "input.jsonl"
     out.write_text("".join(json.dumps(e, separators=(",", ":")) + "\n" for e in events), encoding="utf-8")

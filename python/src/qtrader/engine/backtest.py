@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import itertools
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
@@ -21,6 +20,7 @@ from qtrader.contracts.ids import run_id as make_run_id
 from qtrader.engine.bus import EventBus
 from qtrader.engine.config import RunConfig, load_run_config
 from qtrader.engine.recorder import EventRecorder
+from qtrader.engine.run_folder import RunFolder, disk_full_error, is_disk_full
 from qtrader.engine.services import SERVICES, ServiceEntry
 from qtrader.errors import ConfigError
 from qtrader.services.base import BusService
@@ -73,19 +73,27 @@ class BacktestEngine:
             return entry.build(self.config, self.base_dir, self.run_id)
         from qtrader.engine.remote import RemoteServiceProxy
 
-        proxy = RemoteServiceProxy(entry.name, remote, entry.config(self.config, self.base_dir), self.run_id)
+        proxy = RemoteServiceProxy(entry.name, remote, entry.config(self.config, self.base_dir), self.run_id,
+                                   base_dir=self.base_dir)
         self.remotes.append(proxy)
         return proxy
 
     def run(self, progress: Callable[[int], None] | None = None) -> RunResult:
-        """Replay the data; ``progress`` (if given) is called with the number of bars done, every 1000 bars."""
-        run_dir = self.run_dir
-        if run_dir.exists():
-            if any(run_dir.iterdir()) and not (run_dir / "config.yaml").exists():
-                raise ConfigError(f"run folder {run_dir} exists and is not a QTrader run folder (no config.yaml): "
-                                  "refusing to overwrite it; choose another run.output_dir or --output")
-            shutil.rmtree(run_dir)
-        run_dir.mkdir(parents=True)
+        """Replay the data; ``progress`` (if given) is called with the number of bars done, every 1000 bars.
+
+        The run is written beside the run folder and replaces it only once complete (engine/run_folder.py)."""
+        self.folder = RunFolder(self.run_dir, self.run_id, self.config.run.name)
+        try:
+            with self.folder.writing() as work:
+                result = self._run_into(work, progress)
+        except OSError as exc:
+            if is_disk_full(exc):
+                raise disk_full_error(exc, self.run_dir) from None
+            raise
+        result.run_dir = self.run_dir
+        return result
+
+    def _run_into(self, run_dir: Path, progress: Callable[[int], None] | None) -> RunResult:
         (run_dir / "config.yaml").write_text(yaml.safe_dump(self.raw_config, sort_keys=False), encoding="utf-8")
         bus = self.bus
         for service in self.services.values():

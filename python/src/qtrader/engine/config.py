@@ -9,11 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import Field
 
 from qtrader.engine.services import REMOTE_CAPABLE
 from qtrader.errors import ConfigError
+from qtrader.safe_yaml import load_yaml_file
 from qtrader.services.base import ServiceConfig, parse_config
 
 
@@ -24,11 +24,23 @@ class RunSection(ServiceConfig):
     report: bool = True
 
 
+class RemoteTLS(ServiceConfig):
+    """PEM files, relative to the config file: the CA that signed the server's certificate (default: the system's
+    roots), and a client certificate and key when the server asks for one."""
+
+    ca_file: str | None = None
+    cert_file: str | None = None
+    key_file: str | None = None
+    server_name: str | None = None  # the name to check the server's certificate against, if not the address's
+
+
 class RemoteService(ServiceConfig):
     address: str = Field(pattern=r"^[^\s:]+:[0-9]{1,5}$")
     deadline_seconds: float = Field(10.0, gt=0)
     connect_timeout_seconds: float = Field(5.0, gt=0)
     config: dict[str, Any] | None = None
+    tls: RemoteTLS | None = None
+    token_env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")  # the variable holding the token
 
 
 class RunConfig(ServiceConfig):
@@ -44,12 +56,7 @@ class RunConfig(ServiceConfig):
 
 def load_run_config(path: Path) -> tuple[RunConfig, dict[str, Any]]:
     """Parse and validate; returns the validated config and the raw mapping (copied into the run folder)."""
-    if not path.exists():
-        raise ConfigError(f"config file not found: {path}")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    raw = load_yaml_file(path)
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: a run config is a mapping with sections run, data, strategies, ...")
     config = parse_config(RunConfig, raw, str(path))

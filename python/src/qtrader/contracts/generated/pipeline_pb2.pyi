@@ -668,7 +668,9 @@ class ResetRequest(_message.Message):
     def __init__(self, config: _Optional[str] = ..., run_id: _Optional[str] = ...) -> None: ...
 
 class ResetReply(_message.Message):
-    __slots__ = ("service",)
+    __slots__ = ("service", "session_id")
     SERVICE_FIELD_NUMBER: _ClassVar[int]
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     service: str
-    def __init__(self, service: _Optional[str] = ...) -> None: ...
+    session_id: str
+    def __init__(self, service: _Optional[str] = ..., session_id: _Optional[str] = ...) -> None: ...
