@@ -5,7 +5,7 @@ PY ?= $(VENV)/bin/python
 SETUP ?= setup
 STAMP := $(VENV)/.installed-$(shell cksum < python/pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup codegen codegen-check test test-python test-go demo bench lint clean
+.PHONY: setup codegen codegen-check test test-python test-go fuzz demo bench lint clean
 
 setup: $(STAMP)
 
@@ -25,6 +25,12 @@ test: $(SETUP) codegen-check test-go test-python
 
 test-python: $(SETUP)
 	$(PY) -m pytest python/tests -n 2 -p no:cacheprovider
+
+# A long seeded fuzz of the contract validators (make test runs 10,000 mutants): make fuzz FUZZ_COUNT=1000000 FUZZ_SEED=7
+FUZZ_COUNT ?= 200000
+FUZZ_SEED ?= 1
+fuzz: $(SETUP)
+	FUZZ_COUNT=$(FUZZ_COUNT) FUZZ_SEED=$(FUZZ_SEED) $(PY) -m pytest python/tests/contracts/test_fuzz.py -n 2 -p no:cacheprovider
 
 # The Go execution service (go/): vet, unit tests, then the execution conformance suite over gRPC.
 test-go: $(SETUP)
