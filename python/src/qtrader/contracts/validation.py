@@ -129,7 +129,7 @@ def parse_event(instance: Any, where: str = "") -> ContractModel:
 # --- the reference validator (python-jsonschema), for tests and tools -------------------------------------------
 
 
-def _invariants_keyword(validator: Any, rules: list[dict], instance: Any, schema: dict) -> Iterator[Any]:
+def _invariants_keyword(validator: Any, rules: list[dict[str, Any]], instance: Any, schema: dict[str, Any]) -> Iterator[Any]:
     if isinstance(instance, dict):
         for field, message in violations(instance, rules):
             yield jsonschema.ValidationError(message, path=[field])
