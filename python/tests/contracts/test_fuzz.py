@@ -48,6 +48,7 @@ HOSTILE: dict[str, Any] = {
     "event_type_lone_surrogate": _bar(event_type="Price\ud800Bar"),
     "nested_255_levels": _bar(symbol=_nested(255)),
     "nested_5000_levels": _bar(symbol=_nested(5000)),
+    "event_id_nested_5000_levels": _bar(event_id=_nested(5000)),
     "lone_surrogate_value": _bar(symbol="GO\udc00OG"),
     "lone_surrogate_key": {**_bar(), "\ud800": "x"},
     "integer_key": _INTEGER_KEY,

@@ -102,9 +102,16 @@ def contract_errors(instance: Any) -> Iterator[tuple[str, str]]:
         yield from violations(instance, event_schema(event_type).get("x-invariants", []))
 
 
+def _shown(value: Any) -> str:
+    """A field for a message: a short UTF-8 string as it is, anything else by its type (never a deep repr)."""
+    if isinstance(value, str) and _encodable(value):
+        return value[:80]
+    return "?" if value is None else type(value).__name__
+
+
 def _where(instance: Any) -> str:
     if isinstance(instance, dict):
-        return f"{instance.get('event_type', '?')} event {instance.get('event_id', '?')}"
+        return f"{_shown(instance.get('event_type'))} event {_shown(instance.get('event_id'))}"
     return "event"
 
 
