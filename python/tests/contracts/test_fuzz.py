@@ -25,6 +25,7 @@ CHUNKS = 4
 def test_mutated_events_raise_only_contract_errors_and_validators_agree(chunk: int) -> None:
     report = run(COUNT // CHUNKS + (1 if chunk < COUNT % CHUNKS else 0), seed=SEED * 1000 + chunk)
     assert not report.crashes and not report.disagreements, report.summary()
+    print(report.summary())  # shown with -rP or -s: "N mutants, N accepted, 0 exceptions ..., 0 disagreements"
 
 
 def _bar(**changes: Any) -> dict[str, Any]:
