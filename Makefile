@@ -5,7 +5,7 @@ PY ?= $(VENV)/bin/python
 SETUP ?= setup
 STAMP := $(VENV)/.installed-$(shell cksum < python/pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup codegen codegen-check test test-python test-go test-report-big demo bench lint postgres clean
+.PHONY: setup codegen codegen-check test test-python test-go test-report-big fuzz demo bench lint postgres clean
 
 setup: $(STAMP)
 
@@ -40,6 +40,12 @@ postgres:
 # A report of 10^6 bars in headless Chromium (size < 10 MB, every chart drawn); slow, so not part of `make test`.
 test-report-big: $(SETUP)
 	QTRADER_BIG_REPORT=1 $(PY) -m pytest python/tests/services/reporting/test_big_report_browser.py -s -p no:cacheprovider
+
+# A long seeded fuzz of the contract validators (make test runs 10,000 mutants): make fuzz FUZZ_COUNT=1000000 FUZZ_SEED=7
+FUZZ_COUNT ?= 200000
+FUZZ_SEED ?= 1
+fuzz: $(SETUP)
+	FUZZ_COUNT=$(FUZZ_COUNT) FUZZ_SEED=$(FUZZ_SEED) $(PY) -m pytest python/tests/contracts/test_fuzz.py -n 2 -p no:cacheprovider
 
 # The Go execution service (go/): vet, unit tests, then the execution conformance suite over gRPC.
 test-go: $(SETUP)

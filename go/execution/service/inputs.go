@@ -3,6 +3,7 @@ package service
 import (
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/cockroachdb/apd/v3"
 
@@ -16,7 +17,17 @@ type ContractError struct{ Message string }
 
 func (e *ContractError) Error() string { return e.Message }
 
-var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+// The patterns of contracts/schemas/common/types.v1.json (Go's $ is the end of the text, as in ECMA-262). Hand
+// copies until the input checks are generated from the schemas.
+var (
+	uuidPattern       = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+	symbolPattern     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:/^=-]{0,63}$`)
+	identifierPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$`)
+	textPattern       = regexp.MustCompile(`^[^\x00-\x1f\x7f]+$`) // a free text: one line, no control characters
+	servicePattern    = regexp.MustCompile(`^[a-z][a-z0-9_.-]{0,63}$`)
+	currencyPattern   = regexp.MustCompile(`^[A-Z]{3}$`)
+	timeframePattern  = regexp.MustCompile(`^[1-9][0-9]*(s|m|h|d|w|mo)$`)
+)
 
 // checker collects the first contract problem of one input event.
 type checker struct {
@@ -43,6 +54,22 @@ func (c *checker) nonEmpty(field, value string) {
 	}
 }
 
+func (c *checker) matches(field, value string, pattern *regexp.Regexp) {
+	if value == "" {
+		c.fail(field, "is required")
+	} else if !pattern.MatchString(value) {
+		c.fail(field, fmt.Sprintf("%q does not match %q", value, pattern.String()))
+	}
+}
+
+// atMost checks one of a PriceBar's x-invariants: low <= high, open and close within [low, high].
+func (c *checker) atMost(lowField string, low *apd.Decimal, highField string, high *apd.Decimal, message string) {
+	if low.Cmp(high) > 0 {
+		c.fail(lowField, fmt.Sprintf("%s (%s) <= %s (%s) does not hold: %s", lowField, arith.Plain(low), highField,
+			arith.Plain(high), message))
+	}
+}
+
 // decimal parses a contract decimal; sign: 0 any, 1 >= 0, 2 > 0.
 func (c *checker) decimal(field, text string, sign int) *apd.Decimal {
 	d, err := arith.ParseContract(text)
@@ -51,6 +78,8 @@ func (c *checker) decimal(field, text string, sign int) *apd.Decimal {
 		return arith.Zero
 	}
 	switch {
+	case sign >= 1 && strings.HasPrefix(text, "-"): // the NonNegative and Positive patterns take no sign, not even -0
+		c.fail(field, fmt.Sprintf("must be written without a sign, got %q", text))
 	case sign == 1 && d.Sign() < 0:
 		c.fail(field, "must be >= 0, got "+arith.Contract(d))
 	case sign == 2 && d.Sign() <= 0:
@@ -66,15 +95,28 @@ func (c *checker) optional(field string, text *string, sign int) *apd.Decimal {
 	return c.decimal(field, *text, sign)
 }
 
+func (c *checker) optionalMatch(field string, value *string, pattern *regexp.Regexp) {
+	if value != nil {
+		c.matches(field, *value, pattern)
+	}
+}
+
 // envelope checks what every input needs: an event id to derive ids from, a timestamp, a correlation id.
 func (c *checker) envelope() {
 	c.id("event_id", c.env.EventId)
+	if c.env.SchemaVersion != 1 {
+		c.fail("schema_version", fmt.Sprintf("must be 1, got %d", c.env.SchemaVersion))
+	}
 	if c.env.OccurredAt == nil {
 		c.fail("occurred_at", "is required")
 	} else if err := c.env.OccurredAt.CheckValid(); err != nil {
 		c.fail("occurred_at", err.Error())
 	}
 	c.id("correlation_id", c.env.CorrelationId)
+	if c.env.CausationId != nil {
+		c.id("causation_id", *c.env.CausationId)
+	}
+	c.matches("source_service", c.env.SourceService, servicePattern)
 }
 
 // bar is a PriceBar with its prices parsed.
@@ -86,10 +128,19 @@ type bar struct {
 func parseBar(env *pb.Envelope, msg *pb.PriceBar) (*bar, error) {
 	c := &checker{env: env}
 	c.envelope()
-	c.nonEmpty("symbol", msg.Symbol)
+	c.matches("symbol", msg.Symbol, symbolPattern)
+	c.matches("timeframe", msg.Timeframe, timeframePattern)
+	c.optionalMatch("currency", msg.Currency, currencyPattern)
 	b := &bar{msg: msg, open: c.decimal("open", msg.Open, 1), high: c.decimal("high", msg.High, 1),
 		low: c.decimal("low", msg.Low, 1), volume: c.decimal("volume", msg.Volume, 1)}
-	c.decimal("close", msg.Close, 1)
+	closing := c.decimal("close", msg.Close, 1)
+	if c.err == nil {
+		c.atMost("low", b.low, "high", b.high, "high must not be below low")
+		c.atMost("open", b.open, "high", b.high, "open must lie in [low, high]")
+		c.atMost("low", b.low, "open", b.open, "open must lie in [low, high]")
+		c.atMost("close", closing, "high", b.high, "close must lie in [low, high]")
+		c.atMost("low", b.low, "close", closing, "close must lie in [low, high]")
+	}
 	return b, c.err
 }
 
@@ -100,9 +151,21 @@ func parseOrder(env *pb.Envelope, msg *pb.Order) (quantity *apd.Decimal, px pric
 	c.envelope()
 	c.id("order_id", msg.OrderId)
 	c.id("intent_id", msg.IntentId)
-	c.nonEmpty("idempotency_key", msg.IdempotencyKey)
-	c.nonEmpty("strategy_id", msg.StrategyId)
-	c.nonEmpty("symbol", msg.Symbol)
+	c.matches("idempotency_key", msg.IdempotencyKey, textPattern)
+	if len([]rune(msg.IdempotencyKey)) > 256 {
+		c.fail("idempotency_key", "is longer than 256 characters")
+	}
+	c.matches("strategy_id", msg.StrategyId, identifierPattern)
+	c.matches("symbol", msg.Symbol, symbolPattern)
+	c.optionalMatch("oco_group_id", msg.OcoGroupId, identifierPattern)
+	for i, lot := range msg.LotIds {
+		c.matches(fmt.Sprintf("lot_ids.%d", i), lot, identifierPattern)
+		for _, earlier := range msg.LotIds[:i] {
+			if lot == earlier {
+				c.fail(fmt.Sprintf("lot_ids.%d", i), fmt.Sprintf("%q is named twice", lot))
+			}
+		}
+	}
 	if msg.ParentOrderId != nil {
 		c.id("parent_order_id", *msg.ParentOrderId)
 	}
@@ -130,6 +193,7 @@ func parseOrder(env *pb.Envelope, msg *pb.Order) (quantity *apd.Decimal, px pric
 func checkCancel(env *pb.Envelope, msg *pb.CancelOrder) error {
 	c := &checker{env: env}
 	c.envelope()
-	c.nonEmpty("order_id", msg.OrderId)
+	c.id("order_id", msg.OrderId)
+	c.matches("reason", msg.Reason, textPattern)
 	return c.err
 }

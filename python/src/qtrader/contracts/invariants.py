@@ -25,7 +25,7 @@ _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt
 
 def _comparable(value: Any) -> Any:
     if isinstance(value, str):
-        if PLAIN_DECIMAL_RE.match(value):
+        if PLAIN_DECIMAL_RE.fullmatch(value):
             return Decimal(value)
         try:
             return datetime.fromisoformat(value.replace("Z", "+00:00")) if "T" in value else date.fromisoformat(value)

@@ -167,6 +167,21 @@ def test_bracket_signal_gives_entry_and_two_oco_exits_and_close_cancels_them():
     assert cancel_stop.event_type == "CancelOrder" and close.event_type == "Order" and close.order_type.value == "MARKET"
 
 
+@pytest.mark.parametrize("intention, exits, side, role, kind, field", [
+    ("OPEN_SHORT", {"stop_loss": "11"}, "BUY", "STOP_LOSS", "STOP", "stop_price"),
+    ("OPEN_LONG", {"take_profit": "12"}, "SELL", "TAKE_PROFIT", "LIMIT", "limit_price"),
+])
+def test_bracket_with_a_single_exit_has_no_oco_group(intention, exits, side, role, kind, field):
+    m = manager("fixed_100")
+    m.handle(portfolio_state(0, "100000"))
+    entry, exit_ = m.handle(signal(1, intention, **exits))
+    assert entry.bracket_role.value == "ENTRY" and entry.oco_group_id is None
+    assert (exit_.side.value, exit_.bracket_role.value, exit_.order_type.value, exit_.parent_order_id) == (
+        side, role, kind, entry.order_id)
+    assert getattr(exit_, field) == Decimal(next(iter(exits.values())))
+    assert exit_.oco_group_id is None and exit_.time_in_force.value == "GTC"
+
+
 def test_policy_files_and_errors(tmp_path: Path):
     (tmp_path / "mine.yaml").write_text("sizing: {method: fixed_quantity, quantity: '7'}\n")
     m = ManagerService({"policy": "mine.yaml", "base_dir": str(tmp_path)})

@@ -54,6 +54,7 @@ class Reason(ContractModel):
         Field(
             description='Human-readable explanation naming the figures involved.',
             min_length=1,
+            pattern='^[^\\x00-\\x1f\\x7f]+$',
         ),
     ]
 
