@@ -5,7 +5,7 @@ PY ?= $(VENV)/bin/python
 SETUP ?= setup
 STAMP := $(VENV)/.installed-$(shell cksum < python/pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup codegen codegen-check test test-python test-go demo bench lint clean
+.PHONY: setup codegen codegen-check test test-python test-go test-report-big fuzz demo bench lint postgres clean
 
 setup: $(STAMP)
 
@@ -23,8 +23,29 @@ codegen-check: $(SETUP)
 
 test: $(SETUP) codegen-check test-go test-python
 
+# The run store's PostgreSQL tests use a throwaway server on 127.0.0.1 (tools/postgres.sh installs PostgreSQL from the
+# OS packages if it is missing); where none can be started they skip and say why.
 test-python: $(SETUP)
+	@pgdir=$${TMPDIR:-/tmp}/qtrader-pgtest-make-$$$$; \
+	trap 'QTRADER_PG_DIR=$$pgdir tools/postgres.sh stop' EXIT; \
+	if url=$$(QTRADER_PG_DIR=$$pgdir QTRADER_PG_OPTIONS="-c fsync=off" tools/postgres.sh start); then export QTRADER_TEST_POSTGRES=$$url; \
+	else echo "PostgreSQL could not be started: the PostgreSQL store tests will say why they skip"; fi; \
 	$(PY) -m pytest python/tests -n 2 -p no:cacheprovider
+
+# A throwaway PostgreSQL server for development: prints its URL (QTRADER_STORE=URL points runs at it).
+# `tools/postgres.sh stop` stops it and deletes its data.
+postgres:
+	@tools/postgres.sh start
+
+# A report of 10^6 bars in headless Chromium (size < 10 MB, every chart drawn); slow, so not part of `make test`.
+test-report-big: $(SETUP)
+	QTRADER_BIG_REPORT=1 $(PY) -m pytest python/tests/services/reporting/test_big_report_browser.py -s -p no:cacheprovider
+
+# A long seeded fuzz of the contract validators (make test runs 10,000 mutants): make fuzz FUZZ_COUNT=1000000 FUZZ_SEED=7
+FUZZ_COUNT ?= 200000
+FUZZ_SEED ?= 1
+fuzz: $(SETUP)
+	FUZZ_COUNT=$(FUZZ_COUNT) FUZZ_SEED=$(FUZZ_SEED) $(PY) -m pytest python/tests/contracts/test_fuzz.py -n 2 -p no:cacheprovider
 
 # The Go execution service (go/): vet, unit tests, then the execution conformance suite over gRPC.
 test-go: $(SETUP)
@@ -43,6 +64,7 @@ bench: $(SETUP)
 
 lint: $(SETUP)
 	$(PY) -m ruff check --config python/pyproject.toml python/src python/tests codegen tools
+	$(PY) -m mypy --strict python/src/qtrader/store
 
 clean:
 	rm -rf $(VENV) runs

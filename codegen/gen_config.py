@@ -117,8 +117,8 @@ class PythonWriter:
         if ref:
             return "dict[str, Any]"  # another config file: that section's raw mapping
         kinds = prop.get("type")
-        if isinstance(kinds, list):
-            return " | ".join(self.type({"type": k}, prop_name) for k in kinds)
+        if isinstance(kinds, list):  # ["number", "null"]: the property's own rules, or None
+            return " | ".join("None" if k == "null" else self.type({**prop, "type": k}, prop_name) for k in kinds)
         if "enum" in prop:
             return "Literal[" + ", ".join(json.dumps(v) for v in prop["enum"]) + "]"
         if kinds == "string":
@@ -155,12 +155,15 @@ class PythonWriter:
             out.append(f'    """{model.schema["description"]}"""\n\n')
             for name, prop, required in model.fields:
                 py_type = self.type(prop, name)
+                nullable = not required and prop.get("default", None) is None and "None" not in py_type.split(" | ")
+                if nullable:  # absent or null: None
+                    py_type += " | None"
                 if required:
                     out.append(f"    {name}: {py_type}\n")
                 elif "default" in prop:
                     out.append(f"    {name}: {py_type} = {self.default(prop, py_type)}\n")
                 else:
-                    out.append(f"    {name}: {py_type} | None = None\n")
+                    out.append(f"    {name}: {py_type} = None\n")
         return "".join(out)
 
 
@@ -180,9 +183,11 @@ class GoWriter:
             return self.type(self.configs.files[COMMON]["$defs"][common], prop_name, optional)
         if ref.startswith("#/$defs/"):
             return ("*" if optional else "") + ref[len("#/$defs/"):]
-        if ref or isinstance(prop.get("type"), list):
-            return "json.RawMessage"
         kinds = prop.get("type")
+        if isinstance(kinds, list) and len(kinds) == 2 and "null" in kinds:  # nullable: a pointer, nil for null
+            return self.type({**prop, "type": next(k for k in kinds if k != "null")}, prop_name, True)
+        if ref or isinstance(kinds, list):
+            return "json.RawMessage"
         ptr = "*" if optional else ""
         if kinds == "string":
             return ptr + "string"
@@ -204,7 +209,7 @@ class GoWriter:
             out.append(f"\n// {model.name}: {model.schema['description']}\n")
             out.append(f"type {model.name} struct {{\n")
             for name, prop, required in model.fields:
-                optional = not required and "default" not in prop
+                optional = not required and prop.get("default", None) is None
                 go_type = self.type(prop, name, optional)
                 out.append(f"\t// {prop['description']}\n")
                 tag = f'json:"{name}{",omitempty" if optional else ""}"'

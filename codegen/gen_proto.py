@@ -1,4 +1,4 @@
-"""Our JSON Schema -> proto3 generator (no public converter is usable, see ARCHITECTURE section 2).
+"""Our JSON Schema -> proto3 generator (no public converter is usable, see docs/architecture.md §2).
 
 Rules: field numbers come from ``x-proto-field`` (stable; a removed field's number goes to ``x-proto-reserved``);
 decimals, ids, symbols and dates are ``string``; timestamps are ``google.protobuf.Timestamp``; optional scalars are
@@ -57,9 +57,16 @@ message ResetRequest {
 
 message ResetReply {
   string service = 1;
+  // The session the Reset opened: name it in the "qtrader-session" metadata of Process (and of Describe, for the
+  // session's own consumes and emits). A session is served in isolation: no other client's call changes it.
+  string session_id = 2;
 }
 
-// The one service every remote QTrader service implements (ARCHITECTURE section 5).
+// The one service every remote QTrader service implements (docs/architecture.md §5).
+// Reset opens a session (a fresh service state built from its config); Process serves the session its
+// "qtrader-session" metadata names and ends it when the stream ends. Status codes: INVALID_ARGUMENT (bad config
+// or input), FAILED_PRECONDITION (no or unknown session), RESOURCE_EXHAUSTED (no session free),
+// PERMISSION_DENIED (not allowed on this server), UNAUTHENTICATED (token), INTERNAL (anything else).
 service PipelineService {
   rpc Describe(DescribeRequest) returns (ServiceInfo);
   rpc Reset(ResetRequest) returns (ResetReply);

@@ -9,6 +9,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/grpc/test/bufconn"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -18,9 +19,13 @@ import (
 )
 
 func dial(t *testing.T) pb.PipelineServiceClient {
+	return dialWith(t, New())
+}
+
+func dialWith(t *testing.T, s *Server, options ...grpc.ServerOption) pb.PipelineServiceClient {
 	t.Helper()
 	listener := bufconn.Listen(1 << 20)
-	g := NewGRPC(New())
+	g := NewGRPC(s, options...)
 	go func() { _ = g.Serve(listener) }()
 	t.Cleanup(g.Stop)
 	conn, err := grpc.NewClient("passthrough:///bufnet",
@@ -65,6 +70,11 @@ func TestResetRefusesABadConfig(t *testing.T) {
 	}
 }
 
+// inSession is a context whose calls name the session.
+func inSession(t *testing.T, id string) context.Context {
+	return metadata.AppendToOutgoingContext(ctx(t), SessionKey, id)
+}
+
 func envelope(id, eventType string, at time.Time) *pb.Envelope {
 	return &pb.Envelope{EventId: id, EventType: eventType, SchemaVersion: 1, OccurredAt: timestamppb.New(at),
 		SourceService: "test", CorrelationId: ids.RunID("x")}
@@ -73,14 +83,7 @@ func envelope(id, eventType string, at time.Time) *pb.Envelope {
 // One Frame of three inputs gives one FrameResult of three batches, in order: the bar (nothing), the order
 // (NEW, ACCEPTED), and the next bar (Fill, FILLED).
 func TestProcessIsLockstep(t *testing.T) {
-	client := dial(t)
-	if _, err := client.Reset(ctx(t), &pb.ResetRequest{}); err != nil {
-		t.Fatal(err)
-	}
-	stream, err := client.Process(ctx(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, stream := openSession(t, dial(t), "")
 	d2 := time.Date(2024, 1, 2, 21, 0, 0, 0, time.UTC)
 	bar1 := envelope(ids.RunID("bar1"), "PriceBar", d2)
 	bar1.Event = &pb.Envelope_PriceBar{PriceBar: &pb.PriceBar{Symbol: "GOOG", Timeframe: "1d", Open: "100",

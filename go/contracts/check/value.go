@@ -80,11 +80,11 @@ func (v *Value) Clone() *Value {
 }
 
 // yamlFloat is YAML 1.1's float spelling as far as JSON can write it (a dot, a signed exponent): the Python host
-// reads a Reset config with yaml.safe_load, so a number like 1e3 is a string there, and is one here.
+// reads a Reset config with its YAML loader (qtrader.safe_yaml, a yaml.SafeLoader), so a number like 1e3 is a string there, and is one here.
 var yamlFloat = regexp.MustCompile(`^-?[0-9]+\.[0-9]*([eE][-+][0-9]+)?$`)
 
 // Parse reads JSON text keeping key order (a repeated key keeps its first place and its last value). With
-// yamlNumbers, numbers are read as the Python host's yaml.safe_load reads them: an integer, a float (a dot and a
+// yamlNumbers, numbers are read as the Python host's YAML loader (qtrader.safe_yaml) reads them: an integer, a float (a dot and a
 // signed exponent, if any), or else a string.
 func Parse(text string, yamlNumbers bool) (*Value, error) {
 	dec := json.NewDecoder(strings.NewReader(text))

@@ -3,7 +3,7 @@
 // the wording the Python service uses, then it is decoded into the generated struct (qtrader/go/gen/config).
 //
 // The Reset text is JSON (the engine and the conformance runner send json.dumps of the YAML section); its
-// numbers are read as the Python host's yaml.safe_load reads them (check.Parse), so a decimal key is read by the
+// numbers are read as the Python host's YAML loader (qtrader.safe_yaml) reads them (check.Parse), so a decimal key is read by the
 // one rule of contracts/README.md.
 package config
 
@@ -63,7 +63,7 @@ func Parse(text string) (*Execution, error) {
 		return nil, &Error{fmt.Sprintf("the config must be JSON text (as the engine sends it): %v", err)}
 	}
 	if root.Kind != check.Object {
-		return nil, &Error{"a service config must be a mapping"}
+		return nil, &Error{"service config: a service config must be a mapping"} // the Python host's words (grpc_host.server)
 	}
 	normalized, problems := checker().Check(schemaID, root)
 	if len(problems) > 0 {

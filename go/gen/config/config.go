@@ -31,6 +31,8 @@ type DataConfig struct {
 	End *string `json:"end,omitempty"`
 	// Bars before start (or first bars) that only feed indicators.
 	WarmupBars *big.Int `json:"warmup_bars"`
+	// Whether a run of no bars at all is allowed (else it is an error).
+	AllowEmpty bool `json:"allow_empty"`
 }
 
 // SourceConfig: One bar file.
@@ -223,6 +225,18 @@ type ReportingConfig struct {
 	PeriodsPerYear float64 `json:"periods_per_year"`
 	// Title of the report (default: the run's name).
 	Title *string `json:"title,omitempty"`
+	// Periods in the rolling Sharpe ratio's window.
+	RollingSharpeWindow *big.Int `json:"rolling_sharpe_window"`
+	// Periods in the rolling volatility's window.
+	RollingVolatilityWindow *big.Int `json:"rolling_volatility_window"`
+	// Periods in the rolling beta's window.
+	RollingBetaWindow *big.Int `json:"rolling_beta_window"`
+	// Rows of the worst-drawdowns table (0: no table).
+	WorstDrawdowns *big.Int `json:"worst_drawdowns"`
+	// Whether the cumulative-returns chart opens on a log scale.
+	LogScale bool `json:"log_scale"`
+	// Symbols in the trades-on-price chart, the most traded first (0: no chart, and the report does not keep the bars).
+	PriceChartSymbols *big.Int `json:"price_chart_symbols"`
 }
 
 // BenchmarkConfig: Exactly one of: a symbol of the run (buy-and-hold of its closes) or a CSV file with date,close.
@@ -233,16 +247,16 @@ type BenchmarkConfig struct {
 	Path *string `json:"path,omitempty"`
 }
 
-// ServicesConfig: Services run remotely (any language) instead of in-process, by name.
+// ServicesConfig: Services run remotely (any language) instead of in-process, by name: the registry's remote-capable services (qtrader.engine.services), in bus order.
 type ServicesConfig struct {
-	// The remote strategy service.
-	Strategy *RemoteService `json:"strategy,omitempty"`
-	// The remote manager service.
-	Manager *RemoteService `json:"manager,omitempty"`
 	// The remote execution service.
 	Execution *RemoteService `json:"execution,omitempty"`
 	// The remote portfolio service.
 	Portfolio *RemoteService `json:"portfolio,omitempty"`
+	// The remote manager service.
+	Manager *RemoteService `json:"manager,omitempty"`
+	// The remote strategy service.
+	Strategy *RemoteService `json:"strategy,omitempty"`
 }
 
 // RunConfig: A run config: one YAML file that says everything about a backtest; each section is the config of the service that owns it.
@@ -261,7 +275,7 @@ type RunConfig struct {
 	Portfolio json.RawMessage `json:"portfolio"`
 	// The reporting section (reporting.v1.json).
 	Reporting json.RawMessage `json:"reporting"`
-	// Services run remotely (any language) instead of in-process, by name.
+	// Services run remotely (any language) instead of in-process, by name: the registry's remote-capable services (qtrader.engine.services), in bus order.
 	Services ServicesConfig `json:"services"`
 }
 
@@ -287,6 +301,22 @@ type RemoteService struct {
 	ConnectTimeoutSeconds float64 `json:"connect_timeout_seconds"`
 	// The config sent instead of the run's section.
 	Config map[string]any `json:"config,omitempty"`
+	// TLS to the service (null: plaintext).
+	Tls *RemoteTLS `json:"tls,omitempty"`
+	// The environment variable holding the token sent to the service (null: no token).
+	TokenEnv *string `json:"token_env,omitempty"`
+}
+
+// RemoteTLS: PEM files, relative to the config file: the CA that signed the server's certificate (null: the system's roots), and a client certificate and key when the server asks for one.
+type RemoteTLS struct {
+	// The CA certificate that signed the server's (null: the system's roots).
+	CaFile *string `json:"ca_file,omitempty"`
+	// The client certificate, when the server asks for one.
+	CertFile *string `json:"cert_file,omitempty"`
+	// The client certificate's key.
+	KeyFile *string `json:"key_file,omitempty"`
+	// The name to check the server's certificate against, if not the address's host.
+	ServerName *string `json:"server_name,omitempty"`
 }
 
 // StrategyServiceConfig: The strategy service's config: the run's strategies plus what the engine adds (warm-up, trade_from, base_dir).
@@ -311,4 +341,6 @@ type StrategyEntry struct {
 	Symbols []string `json:"symbols,omitempty"`
 	// Keyword arguments of the strategy class (checked by the class).
 	Params map[string]any `json:"params"`
+	// Longest one on_bar call may take, in seconds; past it the run stops, naming the strategy and the bar (null: no limit).
+	TimeLimitSeconds *float64 `json:"time_limit_seconds,omitempty"`
 }

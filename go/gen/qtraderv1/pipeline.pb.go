@@ -1491,6 +1491,8 @@ type PortfolioState struct {
 	MarketValue string `protobuf:"bytes,5,opt,name=market_value,json=marketValue,proto3" json:"market_value,omitempty"`
 	// cash + market_value.
 	Equity string `protobuf:"bytes,6,opt,name=equity,proto3" json:"equity,omitempty"`
+	// The highest equity of this state and of every earlier one, starting from the initial cash (the running peak the drawdown is measured from; see docs/metrics.md, Drawdowns). Never below equity.
+	PeakEquity string `protobuf:"bytes,18,opt,name=peak_equity,json=peakEquity,proto3" json:"peak_equity,omitempty"`
 	// Sum of the absolute market values of the positions.
 	GrossExposure string `protobuf:"bytes,7,opt,name=gross_exposure,json=grossExposure,proto3" json:"gross_exposure,omitempty"`
 	// Sum of the signed market values of the positions.
@@ -1585,6 +1587,13 @@ func (x *PortfolioState) GetMarketValue() string {
 func (x *PortfolioState) GetEquity() string {
 	if x != nil {
 		return x.Equity
+	}
+	return ""
+}
+
+func (x *PortfolioState) GetPeakEquity() string {
+	if x != nil {
+		return x.PeakEquity
 	}
 	return ""
 }
@@ -2467,8 +2476,11 @@ func (x *ResetRequest) GetRunId() string {
 }
 
 type ResetReply struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Service       string                 `protobuf:"bytes,1,opt,name=service,proto3" json:"service,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Service string                 `protobuf:"bytes,1,opt,name=service,proto3" json:"service,omitempty"`
+	// The session the Reset opened: name it in the "qtrader-session" metadata of Process (and of Describe, for the
+	// session's own consumes and emits). A session is served in isolation: no other client's call changes it.
+	SessionId     string `protobuf:"bytes,2,opt,name=session_id,json=sessionId,proto3" json:"session_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2506,6 +2518,13 @@ func (*ResetReply) Descriptor() ([]byte, []int) {
 func (x *ResetReply) GetService() string {
 	if x != nil {
 		return x.Service
+	}
+	return ""
+}
+
+func (x *ResetReply) GetSessionId() string {
+	if x != nil {
+		return x.SessionId
 	}
 	return ""
 }
@@ -3898,14 +3917,16 @@ const file_qtrader_v1_pipeline_proto_rawDesc = "" +
 	"is_partial\x18\v \x01(\bR\tisPartial\x12\x1f\n" +
 	"\bcurrency\x18\f \x01(\tH\x00R\bcurrency\x88\x01\x01\x12\x17\n" +
 	"\alot_ids\x18\r \x03(\tR\x06lotIdsB\v\n" +
-	"\t_currency\"\x9d\r\n" +
+	"\t_currency\"\xbe\r\n" +
 	"\x0ePortfolioState\x12/\n" +
 	"\x06reason\x18\x01 \x01(\x0e2\x17.qtrader.v1.StateReasonR\x06reason\x12#\n" +
 	"\rbase_currency\x18\x02 \x01(\tR\fbaseCurrency\x12\x12\n" +
 	"\x04cash\x18\x03 \x01(\tR\x04cash\x12K\n" +
 	"\rcash_balances\x18\x04 \x03(\v2&.qtrader.v1.PortfolioState.CashBalanceR\fcashBalances\x12!\n" +
 	"\fmarket_value\x18\x05 \x01(\tR\vmarketValue\x12\x16\n" +
-	"\x06equity\x18\x06 \x01(\tR\x06equity\x12%\n" +
+	"\x06equity\x18\x06 \x01(\tR\x06equity\x12\x1f\n" +
+	"\vpeak_equity\x18\x12 \x01(\tR\n" +
+	"peakEquity\x12%\n" +
 	"\x0egross_exposure\x18\a \x01(\tR\rgrossExposure\x12!\n" +
 	"\fnet_exposure\x18\b \x01(\tR\vnetExposure\x12\x1a\n" +
 	"\bleverage\x18\t \x01(\tR\bleverage\x12!\n" +
@@ -4098,10 +4119,12 @@ const file_qtrader_v1_pipeline_proto_rawDesc = "" +
 	"\blanguage\x18\x05 \x01(\tR\blanguage\"=\n" +
 	"\fResetRequest\x12\x16\n" +
 	"\x06config\x18\x01 \x01(\tR\x06config\x12\x15\n" +
-	"\x06run_id\x18\x02 \x01(\tR\x05runId\"&\n" +
+	"\x06run_id\x18\x02 \x01(\tR\x05runId\"E\n" +
 	"\n" +
 	"ResetReply\x12\x18\n" +
-	"\aservice\x18\x01 \x01(\tR\aservice*9\n" +
+	"\aservice\x18\x01 \x01(\tR\aservice\x12\x1d\n" +
+	"\n" +
+	"session_id\x18\x02 \x01(\tR\tsessionId*9\n" +
 	"\x04Side\x12\x14\n" +
 	"\x10SIDE_UNSPECIFIED\x10\x00\x12\f\n" +
 	"\bSIDE_BUY\x10\x01\x12\r\n" +

@@ -30,7 +30,11 @@ const (
 //
 // For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
 //
-// The one service every remote QTrader service implements (ARCHITECTURE section 5).
+// The one service every remote QTrader service implements (docs/architecture.md §5).
+// Reset opens a session (a fresh service state built from its config); Process serves the session its
+// "qtrader-session" metadata names and ends it when the stream ends. Status codes: INVALID_ARGUMENT (bad config
+// or input), FAILED_PRECONDITION (no or unknown session), RESOURCE_EXHAUSTED (no session free),
+// PERMISSION_DENIED (not allowed on this server), UNAUTHENTICATED (token), INTERNAL (anything else).
 type PipelineServiceClient interface {
 	Describe(ctx context.Context, in *DescribeRequest, opts ...grpc.CallOption) (*ServiceInfo, error)
 	Reset(ctx context.Context, in *ResetRequest, opts ...grpc.CallOption) (*ResetReply, error)
@@ -83,7 +87,11 @@ type PipelineService_ProcessClient = grpc.BidiStreamingClient[Frame, FrameResult
 // All implementations must embed UnimplementedPipelineServiceServer
 // for forward compatibility.
 //
-// The one service every remote QTrader service implements (ARCHITECTURE section 5).
+// The one service every remote QTrader service implements (docs/architecture.md §5).
+// Reset opens a session (a fresh service state built from its config); Process serves the session its
+// "qtrader-session" metadata names and ends it when the stream ends. Status codes: INVALID_ARGUMENT (bad config
+// or input), FAILED_PRECONDITION (no or unknown session), RESOURCE_EXHAUSTED (no session free),
+// PERMISSION_DENIED (not allowed on this server), UNAUTHENTICATED (token), INTERNAL (anything else).
 type PipelineServiceServer interface {
 	Describe(context.Context, *DescribeRequest) (*ServiceInfo, error)
 	Reset(context.Context, *ResetRequest) (*ResetReply, error)

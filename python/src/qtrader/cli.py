@@ -13,6 +13,7 @@ from typing import Sequence
 from rich.console import Console
 from rich.markup import escape
 
+from qtrader.engine.services import REMOTE_CAPABLE
 from qtrader.errors import QTraderError
 
 
@@ -26,14 +27,22 @@ def _run(args: argparse.Namespace) -> int:
         engine.config = engine.config.model_copy(update={"run": engine.config.run.model_copy(update={"report": False})})
     console = Console(stderr=True)
     show_progress = not args.no_progress and console.is_terminal
-    if show_progress:
-        total = count_rows(engine)
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      console=console, transient=True) as bar:
-            task = bar.add_task(f"backtest {engine.config.run.name}", total=total)
-            result = engine.run(progress=lambda done: bar.update(task, completed=done))
-    else:
-        result = engine.run()
+    try:
+        if show_progress:
+            total = count_rows(engine)
+            with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                          TimeRemainingColumn(), console=console, transient=True) as bar:
+                task = bar.add_task(f"backtest {engine.config.run.name}", total=total)
+                result = engine.run(progress=lambda done: bar.update(task, completed=done))
+        else:
+            result = engine.run()
+    except (QTraderError, KeyboardInterrupt, Exception):
+        folder = getattr(engine, "folder", None)
+        if folder is not None and folder.failed_at is not None:
+            kept = "" if folder.failed_at == folder.target else f"; the previous run in {folder.target} is unchanged"
+            console.print(f"partial output, marked as not complete: {folder.failed_at}{kept}", markup=False,
+                          highlight=False, soft_wrap=True)
+        raise
     from qtrader.services.reporting.summary import summary_table
 
     extra = {"Bars": f"{result.data.bars_published:,}", "Events": f"{result.events:,}",
@@ -51,15 +60,44 @@ def _run(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from qtrader.services.reporting.cli_report import report_run_dir
 
-    path = report_run_dir(Path(args.run_dir))
+    from qtrader.engine.run_folder import incomplete_run
+
+    run_dir = Path(args.run_dir)
+    incomplete = incomplete_run(run_dir)
+    if incomplete and not args.partial:
+        raise QTraderError(f"{run_dir}: {incomplete}; its event log covers only part of the run, and so would the "
+                           "report: pass --partial to build it anyway")
+    path = report_run_dir(run_dir)
     Console().print(f"Report written: {path}")
+    if incomplete:
+        Console(stderr=True).print(f"note: {incomplete}: this report covers only part of the run",
+                                   markup=False, highlight=False, soft_wrap=True)
     return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from qtrader.grpc_host.server import serve
+    import os
 
-    return serve(args.service, args.port, Path(args.config) if args.config else None, host=args.host)
+    from qtrader.grpc_host.server import ServerTLS, serve
+
+    options: dict = {"max_sessions": args.max_sessions, "idle_seconds": args.idle_timeout}
+    if args.service == "strategy":
+        from qtrader.services.strategy.allow import StrategyAllowList
+
+        options["admit"] = StrategyAllowList.of(args.allow, args.allow_dir).check
+    elif args.allow or args.allow_dir:
+        raise QTraderError("--allow and --allow-dir are for the strategy service")
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise QTraderError("--tls-cert and --tls-key go together")
+    if args.tls_cert:
+        options["tls"] = ServerTLS(Path(args.tls_cert), Path(args.tls_key),
+                                   Path(args.tls_client_ca) if args.tls_client_ca else None)
+    if args.token_env:
+        token = os.environ.get(args.token_env)
+        if not token:
+            raise QTraderError(f"--token-env: the environment variable {args.token_env} is not set")
+        options["token"] = token
+    return serve(args.service, args.port, Path(args.config) if args.config else None, host=args.host, **options)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,13 +114,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser("report", help="(re)build report.html and the exports of a run folder")
     report.add_argument("run_dir")
+    report.add_argument("--partial", action="store_true",
+                        help="build it even for a run that failed or was interrupted (it covers part of the run)")
     report.set_defaults(func=_report)
 
     serve = commands.add_parser("serve", help="serve a Python service over gRPC (PipelineService)")
-    serve.add_argument("service", choices=["strategy", "manager", "execution", "portfolio"])
+    serve.add_argument("service", choices=REMOTE_CAPABLE)
     serve.add_argument("--port", type=int, required=True)
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--config", help="YAML file: the service's config section (applied until a Reset)")
+    serve.add_argument("--config", help="YAML file: the service's config section (a Reset with no config uses it)")
+    serve.add_argument("--allow", action="append", default=[], metavar="MODULE:CLASS",
+                       help="strategy: a strategy clients may name (module:Class or path.py:Class); repeat")
+    serve.add_argument("--allow-dir", action="append", default=[], metavar="DIR",
+                       help="strategy: every strategy file under DIR may be named; repeat")
+    serve.add_argument("--max-sessions", type=int, default=4, help="runs served at once, each in isolation")
+    serve.add_argument("--idle-timeout", type=float, default=300.0, metavar="SECONDS",
+                       help="end a session whose client is quiet this long")
+    serve.add_argument("--tls-cert", help="PEM certificate chain: serve over TLS (with --tls-key)")
+    serve.add_argument("--tls-key", help="PEM private key of --tls-cert")
+    serve.add_argument("--tls-client-ca", help="PEM CA: clients must present a certificate it signed")
+    serve.add_argument("--token-env", metavar="VAR", help="require the token held in environment variable VAR")
     serve.set_defaults(func=_serve)
     return parser
 
@@ -101,6 +152,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False)
         return 2
     except KeyboardInterrupt:
+        Console(stderr=True).print("interrupted (Ctrl-C): stopped; a run in progress was not completed and its "
+                                   "folder, if any, is marked interrupted", markup=False, highlight=False,
+                                   soft_wrap=True)
         return 130
 
 

@@ -23,3 +23,26 @@ class RemoteServiceError(QTraderError):
 
 class OrderStateError(QTraderError):
     """An illegal transition of the order state machine was attempted."""
+
+
+class StoreError(QTraderError):
+    """The run store cannot be opened, read or written: a corrupt file, a newer schema, a server that is down."""
+
+
+class RunFolderError(QTraderError):
+    """A run folder cannot be written: not a run folder, locked by another run, disk full, or a failed run."""
+
+
+class StrategyError(QTraderError):
+    """A user strategy broke a rule at its boundary (a bad signal field, over its time limit); names the bar."""
+
+
+#: An error text (a message, a remote service's reply) is cut to this many characters.
+MAX_ERROR_CHARS = 1000
+
+
+def bounded(text: str, limit: int = MAX_ERROR_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was left out (a bad value is never echoed whole)."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text) - limit:,} more characters)"

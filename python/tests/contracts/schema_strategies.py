@@ -68,6 +68,8 @@ def _property(prop: dict, defs: dict) -> st.SearchStrategy[Any]:
         return _object(defs[ref[len("#/$defs/"):]], defs)
     if "const" in prop:
         return st.just(prop["const"])
+    if "enum" in prop:  # an enum written on its property (a proto string), as SignalRejected's reason code
+        return st.sampled_from(prop["enum"])
     kind = prop.get("type")
     if kind == "array":
         return st.lists(_property(prop["items"], defs), min_size=prop.get("minItems", 0), max_size=3,

@@ -16,7 +16,7 @@ import yaml
 from qtrader.cli import main as cli_main
 from qtrader.contracts.validation import contract_errors, parse_event
 from qtrader.engine.backtest import BacktestEngine
-from qtrader.errors import ConfigError
+from qtrader.errors import ConfigError, RunFolderError
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLE = REPO / "python/examples/sma_crossover_goog.yaml"
@@ -192,6 +192,6 @@ def test_a_folder_that_is_not_a_run_folder_is_never_overwritten(tmp_path: Path):
     precious = tmp_path / "precious"
     precious.mkdir()
     (precious / "thesis.tex").write_text("years of work")
-    with pytest.raises(ConfigError, match="not a QTrader run folder"):
+    with pytest.raises(RunFolderError, match="not a QTrader run folder"):
         BacktestEngine.from_yaml(EXAMPLE, output_dir=precious).run()
     assert (precious / "thesis.tex").read_text() == "years of work"

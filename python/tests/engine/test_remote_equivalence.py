@@ -11,11 +11,11 @@ import yaml
 
 from qtrader.engine.backtest import BacktestEngine
 from qtrader.engine.config import RunConfig
+from qtrader.engine.services import REMOTE_CAPABLE as REMOTE
 from qtrader.grpc_host.server import start_server
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLE = REPO / "python/examples/sma_crossover_goog.yaml"
-REMOTE = ("strategy", "manager", "execution", "portfolio")
 
 
 def run(tmp_path: Path, name: str, remote: dict[str, str]) -> tuple[Path, float, int]:

@@ -36,7 +36,7 @@ class FakeStrategy(pipeline_pb2_grpc.PipelineServiceServicer):
                                         language="fake")
 
     def Reset(self, request, context):
-        return pipeline_pb2.ResetReply(service="strategy")
+        return pipeline_pb2.ResetReply(service="strategy", session_id="fake-session")
 
     def Process(self, frames, context):
         for number, frame in enumerate(frames):

@@ -702,3 +702,63 @@ def test_curve_stats_without_times_refuses_a_benchmark_keyed_by_timestamp():
         perf.compute_metrics(stats, None, benchmark_returns={c[1][0]: 0.01, c[2][0]: 0.0})
     by_index = perf.compute_metrics(stats, None, benchmark_returns={1: 0.01, 2: 0.0})
     assert by_index["benchmark_periods"] == 2
+
+
+# -- the one drawdown rule (drawdown.py) ------------------------------------------------------------------------
+
+
+def test_tracker_rule_equal_equity_is_at_the_peak_and_recovers():
+    from qtrader.libraries.performance import DrawdownTracker
+
+    t = DrawdownTracker(keep=None)
+    t.add(list(range(7)), [D(100), D(100), D(90), D(80), D(80), D(100), D(95)])
+    first, second = t.episodes()
+    # peak: the last point at the high (index 1); trough: the earliest of the equal lows; recovery at equal equity
+    assert (first.peak_index, first.trough_index, first.recovery_index, first.depth) == (1, 3, 5, -0.2)
+    assert (second.peak_index, second.trough_index, second.recovered) == (5, 6, False)
+    assert t.count() == 2 and t.peak == D(100)
+
+
+def test_tracker_keeps_the_n_deepest_ties_to_the_earliest():
+    from qtrader.libraries.performance import DrawdownTracker
+
+    values = [D(100), D(90), D(100), D(80), D(100), D(90), D(100), D(95), D(101)]
+    t = DrawdownTracker(keep=2)
+    for i in range(0, len(values), 3):  # in pieces
+        t.add(list(range(i, min(i + 3, len(values)))), values[i:i + 3])
+    assert [(e.peak_index, e.depth) for e in t.worst(2)] == [(2, -0.2), (0, -0.1)]  # the -10% at 4 is later
+    everything = DrawdownTracker(keep=None)
+    everything.add(list(range(len(values))), values)
+    assert [e.peak_index for e in everything.worst(2)] == [e.peak_index for e in t.worst(2)]
+
+
+def test_no_drawdown_below_a_non_positive_peak():
+    from qtrader.libraries.performance import DrawdownTracker, in_drawdown, next_peak
+
+    assert next_peak(None, D(-5)) == D(-5) and not in_drawdown(D(-10), D(-5)) and not in_drawdown(D(0), D(0))
+    t = DrawdownTracker(keep=None)
+    t.add([0, 1, 2, 3], [D(-5), D(-10), D(10), D(5)])
+    assert [(e.peak_index, e.trough_index) for e in t.episodes()] == [(2, 3)]
+
+
+def test_rolling_statistics_leave_the_first_window_empty_and_match_a_plain_loop():
+    from qtrader.libraries.performance import rolling_beta, rolling_sharpe, rolling_volatility
+
+    rng = np.random.default_rng(7)
+    r = rng.normal(0.0005, 0.01, 300)
+    b = rng.normal(0.0003, 0.012, 300)
+    r[100:120] = 0.0  # a flat stretch: no dispersion in the windows inside it
+    w = 10
+    sharpe, vol, beta = rolling_sharpe(r, w), rolling_volatility(r, w), rolling_beta(r, b, w)
+    assert np.isnan(sharpe[: w - 1]).all() and np.isnan(vol[: w - 1]).all() and np.isnan(beta[: w - 1]).all()
+    for k in range(w - 1, 300):
+        x, y = r[k - w + 1: k + 1], b[k - w + 1: k + 1]
+        flat = x.max() == x.min()
+        assert vol[k] == (0.0 if flat else pytest.approx(x.std(ddof=1) * np.sqrt(252), rel=1e-12))
+        if flat:
+            assert np.isnan(sharpe[k])
+        else:
+            assert sharpe[k] == pytest.approx(x.mean() / x.std(ddof=1) * np.sqrt(252), rel=1e-12)
+        assert beta[k] == pytest.approx(np.cov(x, y, ddof=0)[0, 1] / y.var(), rel=1e-12)
+    with pytest.raises(ValueError):
+        rolling_sharpe(r, 1)

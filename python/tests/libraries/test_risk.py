@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_CEILING, Context, Decimal, localcontext
 
 import pytest
@@ -9,14 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qtrader.libraries.risk import (
-    CHECK_ORDER,
+    LIMITS,
+    POSITIVE_EQUITY,
     PortfolioView,
     ProposedTrade,
-    check_concentration,
-    check_drawdown_throttle,
-    check_gross_leverage,
-    check_max_positions,
-    check_positive_equity,
     equal_weight,
     fixed_fraction,
     fixed_quantity,
@@ -249,6 +246,24 @@ def test_volatility_target_never_negative(
 
 
 EQUITY = D(100000)
+def _messages(key: str | None, code: str) -> Callable[..., list[str]]:
+    """A limit's check, as the messages of its violations (each must carry the limit's code)."""
+    limit = POSITIVE_EQUITY if key is None else LIMITS[key]
+
+    def check(view: PortfolioView, trade: ProposedTrade, setting: object = None) -> list[str]:
+        violations = limit.check(view, trade, setting)
+        assert [v.code for v in violations] == [code] * len(violations)
+        return [v.message for v in violations]
+
+    return check
+
+
+check_positive_equity = _messages(None, "NON_POSITIVE_EQUITY")
+check_concentration = _messages("max_weight", "CONCENTRATION")
+check_gross_leverage = _messages("max_leverage", "GROSS_LEVERAGE")
+check_max_positions = _messages("max_positions", "MAX_POSITIONS")
+check_drawdown_throttle = _messages("max_drawdown", "DRAWDOWN_THROTTLE")
+
 REDUCE_ONLY = "only trades that reduce exposure are allowed"
 DRAWDOWN_AT_20 = f"drawdown: equity 100000 is 20% below peak 125000, limit 20%; {REDUCE_ONLY}"
 
@@ -454,7 +469,7 @@ class TestNonPositiveEquity:
         assert check_concentration(view, trade, D(1))[0].startswith(f"concentration: equity is {shown}")
         assert check_gross_leverage(view, trade, D(10))[0].startswith(f"gross_leverage: equity is {shown}")
         # even when only a check that never divides by equity is configured, run_checks refuses
-        assert run_checks(view, trade, {"max_positions": D(10)}) == check_positive_equity(view, trade)
+        assert run_checks(view, trade, {"max_positions": D(10)}) == POSITIVE_EQUITY.check(view, trade)
 
     def test_reductions_still_pass(self) -> None:
         view = make_view(equity=D(0))
@@ -477,15 +492,21 @@ class TestRunChecks:
             "max_leverage": D(1),
             "max_weight": D("0.25"),
         }
-        assert run_checks(view, buy("NVDA", 200, 500), limits) == [
-            "concentration: NVDA would be 100% of equity, limit 25%",
-            "gross_leverage: gross exposure would be 160000 = 1.6x equity 100000, limit 1x",
-            "max_positions: opening NVDA would make 3 positions, already holding 2, limit 2",
-            DRAWDOWN_AT_20,
+        assert [(v.code, v.message) for v in run_checks(view, buy("NVDA", 200, 500), limits)] == [
+            ("CONCENTRATION", "concentration: NVDA would be 100% of equity, limit 25%"),
+            ("GROSS_LEVERAGE", "gross_leverage: gross exposure would be 160000 = 1.6x equity 100000, limit 1x"),
+            ("MAX_POSITIONS", "max_positions: opening NVDA would make 3 positions, already holding 2, limit 2"),
+            ("DRAWDOWN_THROTTLE", DRAWDOWN_AT_20),
         ]
 
-    def test_order_constant(self) -> None:
-        assert CHECK_ORDER == ("max_weight", "max_leverage", "max_positions", "max_drawdown")
+    def test_order_and_codes(self) -> None:
+        assert {key: limit.code for key, limit in LIMITS.items()} == {
+            "max_weight": "CONCENTRATION",
+            "max_leverage": "GROSS_LEVERAGE",
+            "max_positions": "MAX_POSITIONS",
+            "max_drawdown": "DRAWDOWN_THROTTLE",
+        }
+        assert list(LIMITS) == ["max_weight", "max_leverage", "max_positions", "max_drawdown"]
 
     def test_passing_trade_and_empty_limits(self) -> None:
         limits = {

@@ -32,8 +32,10 @@ def bar(n: int, close: str, symbol: str = "X", open_: str | None = None, high: s
                         "volume": volume, "adjusted": False})
 
 
-def portfolio_state(n: int, cash: str, positions: dict[str, tuple[str, str]] | None = None) -> Any:
-    """A consistent PortfolioState: positions {symbol: (quantity, price)}, equity = cash + market value."""
+def portfolio_state(n: int, cash: str, positions: dict[str, tuple[str, str]] | None = None,
+                    peak: str | None = None) -> Any:
+    """A consistent PortfolioState: positions {symbol: (quantity, price)}, equity = cash + market value, peak
+    equity ``peak`` (default: the equity, as for a portfolio at its high)."""
     from decimal import Decimal
 
     rows, market_value, gross = [], Decimal(0), Decimal(0)
@@ -49,7 +51,8 @@ def portfolio_state(n: int, cash: str, positions: dict[str, tuple[str, str]] | N
     equity = Decimal(cash) + market_value
     return parse_event({**envelope("PortfolioState", n, day(n), source="portfolio"), "reason": "MARK_TO_MARKET",
                         "base_currency": "USD", "cash": cash, "cash_balances": [{"currency": "USD", "amount": cash}],
-                        "market_value": str(market_value), "equity": str(equity), "gross_exposure": str(gross),
+                        "market_value": str(market_value), "equity": str(equity),
+                        "peak_equity": peak if peak is not None else str(equity), "gross_exposure": str(gross),
                         "net_exposure": str(market_value), "leverage": "0", "realized_pnl": "0",
                         "unrealized_pnl": "0", "commissions": "0", "fees": "0", "dividends": "0",
                         "realized_fx_pnl": "0", "positions": rows})

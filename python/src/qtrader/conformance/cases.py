@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import yaml
 
 from qtrader.contracts.base import ContractModel
 from qtrader.contracts.validation import parse_event
 from qtrader.errors import ConfigError, QTraderError
+from qtrader.safe_yaml import load_yaml_file
 
 
 @dataclass
@@ -62,11 +62,11 @@ def _read_jsonl(path: Path) -> list[Any]:
 
 def load_case(path: Path, schema: dict, with_expected: bool = True) -> Case:
     meta_path = path / "case.yaml"
+    if not meta_path.is_file():
+        raise ConfigError(f"{path}: missing case.yaml")
     try:
-        meta = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
+        meta = load_yaml_file(meta_path)
         jsonschema.validate(meta, schema)
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: missing case.yaml") from None
     except jsonschema.ValidationError as exc:
         raise ConfigError(f"{meta_path}: {'.'.join(map(str, exc.path)) or '(case)'}: {exc.message}") from None
     inputs = []

@@ -9,7 +9,8 @@ inputs.yaml is a list; each item is ``{EventType: {fields}}`` with these conveni
 - per-type defaults (PriceBar: timeframe 1d, adjusted false, volume 1000000; Order: strategy_id s, time_in_force
   DAY, intent_id/idempotency_key derived; Signal: strategy_id s, confidence 1; Fill: fill_id derived, commission
   and slippage 0, is_partial false; PortfolioState: ``cash`` and ``positions: {SYM: [quantity, price]}`` expand to
-  a consistent state).
+  a consistent state, and ``peak_equity`` defaults to the running peak of the case's states so far, this one
+  included: the portfolio's rule, ``libraries/performance/drawdown.next_peak``, with no initial cash before them).
 
 The envelope is filled in: event_id = uuid5(case namespace, "input/<n>"), correlation_id = the case's run id,
 source_service by type. Every line written is validated against the contracts.
@@ -24,11 +25,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from qtrader.contracts.ids import QTRADER_NAMESPACE, run_id as make_run_id
 from qtrader.contracts.validation import parse_event
 from qtrader.errors import ConfigError
+from qtrader.libraries.performance.drawdown import next_peak
+from qtrader.safe_yaml import load_yaml_file
 
 SOURCES = {"PriceBar": "data", "CorporateAction": "data", "Signal": "strategy", "Order": "manager",
            "CancelOrder": "manager", "SignalRejected": "manager", "OrderUpdate": "execution", "Fill": "execution",
@@ -107,6 +109,7 @@ def _defaults(event_type: str, fields: dict[str, Any], namespace: uuid.UUID, ind
 def expand(items: list[dict[str, Any]], case_name: str, run_id: str) -> list[dict[str, Any]]:
     namespace = uuid.uuid5(QTRADER_NAMESPACE, f"conformance/{case_name}")
     events = []
+    peak: Decimal | None = None
     for index, item in enumerate(items):
         if not isinstance(item, dict) or len(item) != 1:
             raise ConfigError(f"inputs.yaml item {index + 1}: write one event as {{EventType: {{fields}}}}")
@@ -120,6 +123,9 @@ def expand(items: list[dict[str, Any]], case_name: str, run_id: str) -> list[dic
                 if short in fields:
                     fields[long] = fields.pop(short)
         body = _plain(_defaults(event_type, fields, namespace, index, at), namespace)
+        if event_type == "PortfolioState":
+            peak = next_peak(peak, Decimal(body["equity"]))
+            body.setdefault("peak_equity", format(peak, "f"))
         event = {"event_id": str(uuid.uuid5(namespace, f"input/{index}")), "event_type": event_type,
                  "schema_version": 1, "occurred_at": at, "source_service": SOURCES[event_type],
                  "correlation_id": run_id, **body}
@@ -132,8 +138,8 @@ def expand(items: list[dict[str, Any]], case_name: str, run_id: str) -> list[dic
 
 def write_inputs(case_dir: Path) -> Path:
     """inputs.yaml -> input.jsonl in a case folder."""
-    items = yaml.safe_load((case_dir / "inputs.yaml").read_text(encoding="utf-8")) or []
-    meta = yaml.safe_load((case_dir / "case.yaml").read_text(encoding="utf-8")) or {}
+    items = load_yaml_file(case_dir / "inputs.yaml") or []
+    meta = load_yaml_file(case_dir / "case.yaml") or {}
     events = expand(items, f"{case_dir.parent.name}/{case_dir.name}", meta.get("run_id") or make_run_id("conformance"))
     out = case_dir / "input.jsonl"
     out.write_text("".join(json.dumps(e, separators=(",", ":")) + "\n" for e in events), encoding="utf-8")

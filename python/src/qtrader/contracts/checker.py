@@ -203,7 +203,7 @@ class Checker:
             problems.append((path, rule("minLength", limit=schema["minLength"])))
         elif "maxLength" in schema and len(value) > schema["maxLength"]:
             problems.append((path, rule("maxLength", limit=schema["maxLength"])))
-        elif "pattern" in schema and not _pattern(schema["pattern"]).search(value):
+        elif "pattern" in schema and not ecma_regex(schema["pattern"]).search(value):
             problems.append((path, rule("pattern", pattern=schema["pattern"])))
         elif "format" in schema and not _format_ok(schema["format"], value):
             problems.append((path, rule("format", format=schema["format"])))
@@ -301,5 +301,9 @@ def _same(value: Any, expected: Any) -> bool:
 
 
 @cache
-def _pattern(text: str) -> re.Pattern[str]:
-    return re.compile(text)
+def ecma_regex(pattern: str) -> re.Pattern[str]:
+    """The pattern as ECMA-262 (and Go) reads it: an unescaped ``$`` at its end is the end of the text (Python's
+    ``\\Z``), not also the place before a final newline."""
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + r"\Z"
+    return re.compile(pattern)

@@ -20,7 +20,7 @@ def _scalar_equal(a: Any, b: Any) -> bool:
     if isinstance(a, str) and isinstance(b, str):
         if a == b:
             return True
-        if PLAIN_DECIMAL_RE.match(a) and PLAIN_DECIMAL_RE.match(b):
+        if PLAIN_DECIMAL_RE.fullmatch(a) and PLAIN_DECIMAL_RE.fullmatch(b):
             return Decimal(a) == Decimal(b)
         if _TIMESTAMP.match(a) and _TIMESTAMP.match(b):
             return datetime.fromisoformat(a.replace("Z", "+00:00")) == datetime.fromisoformat(b.replace("Z", "+00:00"))

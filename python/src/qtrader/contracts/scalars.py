@@ -7,16 +7,23 @@ They exist because the generator's defaults are too loose for money: its ``Decim
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
+from importlib import resources
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
+#: The shared types' definitions: their patterns are the one home of what a decimal, a timestamp, a date or an id
+#: looks like. Every pattern is used with ``fullmatch`` (Python's ``$`` alone would also match before a final newline).
+_TYPES: dict[str, Any] = json.loads(
+    (resources.files("qtrader.contracts.generated") / "schemas" / "common" / "types.v1.json").read_text("utf-8"))["$defs"]
+
 #: Any decimal written in plain notation, whatever its length (to tell decimal strings from other strings).
 PLAIN_DECIMAL_RE = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
-_DECIMAL_RE = re.compile(r"^-?(0|[1-9][0-9]{0,25})(\.[0-9]{1,12})?$")
+_DECIMAL_RE = re.compile(_TYPES["Decimal"]["pattern"])
 _MAX_FRACTION_DIGITS = 12
 _MAX_INTEGER_DIGITS = 26
 
@@ -52,7 +59,7 @@ def parse_decimal(value: Any) -> Decimal:
         _check_digits(value, str(value))
         return value
     if isinstance(value, str):
-        if not _DECIMAL_RE.match(value):
+        if not _DECIMAL_RE.fullmatch(value):
             raise ValueError(
                 f"decimal must be a string in plain notation like '123.45' (no exponent, NaN or Infinity, "
                 f"at most 12 fraction digits), got {value!r}"
@@ -89,9 +96,7 @@ NonNegativeDecimal = Annotated[Decimal, BeforeValidator(_non_negative), _DECIMAL
 PositiveDecimal = Annotated[Decimal, BeforeValidator(_positive), _DECIMAL_SERIALIZER,
                             WithJsonSchema({"type": "string"})]
 
-_TIMESTAMP_RE = re.compile(
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})$"
-)
+_TIMESTAMP_RE = re.compile(_TYPES["Timestamp"]["pattern"])
 
 
 def parse_timestamp(value: Any) -> datetime:
@@ -101,7 +106,7 @@ def parse_timestamp(value: Any) -> datetime:
             raise ValueError(f"timestamp must carry a UTC offset, got naive {value.isoformat()}")
         return value.astimezone(timezone.utc)
     if isinstance(value, str):
-        if not _TIMESTAMP_RE.match(value):
+        if not _TIMESTAMP_RE.fullmatch(value):
             raise ValueError(f"timestamp must be RFC 3339 like '2024-01-02T00:00:00Z', got {value!r}")
         try:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -120,7 +125,7 @@ def timestamp_to_str(value: datetime) -> str:
 UtcTimestamp = Annotated[datetime, BeforeValidator(parse_timestamp), PlainSerializer(timestamp_to_str, return_type=str),
                          WithJsonSchema({"type": "string", "format": "date-time"})]
 
-_DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_DATE_RE = re.compile(_TYPES["Date"]["pattern"])
 
 
 def parse_date(value: Any) -> date:
@@ -128,7 +133,7 @@ def parse_date(value: Any) -> date:
         raise ValueError(f"expected a date, got a datetime {value!r}")
     if isinstance(value, date):
         return value
-    if isinstance(value, str) and _DATE_RE.match(value):
+    if isinstance(value, str) and _DATE_RE.fullmatch(value):
         try:
             return date.fromisoformat(value)
         except ValueError as exc:
@@ -139,11 +144,11 @@ def parse_date(value: Any) -> date:
 IsoDate = Annotated[date, BeforeValidator(parse_date), PlainSerializer(date.isoformat, return_type=str),
                     WithJsonSchema({"type": "string", "format": "date"})]
 
-_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_UUID_RE = re.compile(_TYPES["EventId"]["pattern"])
 
 
 def parse_event_id(value: Any) -> str:
-    if isinstance(value, str) and _UUID_RE.match(value):
+    if isinstance(value, str) and _UUID_RE.fullmatch(value):
         return value
     raise ValueError(f"id must be a lowercase UUID string, got {value!r}")
 

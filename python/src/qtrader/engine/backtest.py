@@ -1,19 +1,17 @@
 """BacktestEngine: assemble the services from one run config, replay the data through the bus, write the run folder.
 
-Subscription order (and so delivery order for a bar, depth-first): execution (fills orders decided on earlier
-bars at this bar's prices), portfolio (marks to this bar), manager (updates prices and volatility), strategy
-(decides on this bar; its orders can only fill from the next bar). Reporting and the event log observe every
-event as it is published.
+The services, their bus order and how each is configured come from the registry (``qtrader.engine.services``);
+each is built in-process or, when the run config names an address for it, as a remote proxy. Reporting and the
+event log observe every event as it is published.
 """
 
 from __future__ import annotations
 
 import gc
 import itertools
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import yaml
 
@@ -22,12 +20,15 @@ from qtrader.contracts.ids import run_id as make_run_id
 from qtrader.engine.bus import EventBus
 from qtrader.engine.config import RunConfig, load_run_config, remote_service
 from qtrader.engine.recorder import EventRecorder
-from qtrader.errors import ConfigError
-from qtrader.services.base import Service
+from qtrader.engine.run_folder import RunFolder, disk_full_error, is_disk_full
+from qtrader.engine.services import SERVICES, ServiceEntry
+from qtrader.services.base import BusService
 from qtrader.services.data import DataService
 from qtrader.services.data.service import DataStats
 
-SERVICE_ORDER = ("execution", "portfolio", "manager", "strategy")
+if TYPE_CHECKING:
+    from qtrader.engine.remote import RemoteServiceProxy
+
 #: How many data events a data-only remote service receives in one frame.
 PREFETCH_EVENTS = 1024
 
@@ -43,39 +44,6 @@ class RunResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _local_service(name: str, config: RunConfig, base_dir: Path, run_id: str) -> Service:
-    """The in-process implementation of a service, built from its config section."""
-    if name == "execution":
-        from qtrader.services.execution import ExecutionService
-
-        return ExecutionService(config.execution, run_id=run_id)
-    if name == "portfolio":
-        from qtrader.services.portfolio import PortfolioService
-
-        return PortfolioService(config.portfolio, run_id=run_id)
-    if name == "manager":
-        from qtrader.services.manager import ManagerService
-
-        return ManagerService(service_config("manager", config, base_dir), run_id=run_id)
-    from qtrader.services.strategy import StrategyService
-
-    return StrategyService(service_config("strategy", config, base_dir), run_id=run_id)
-
-
-def service_config(name: str, config: RunConfig, base_dir: Path) -> dict[str, Any]:
-    """The config a service receives (locally, or in a remote service's Reset)."""
-    if name == "strategy":
-        strategy = {"strategies": config.strategies, "warmup_bars": config.data.get("warmup_bars", 0),
-                    "base_dir": str(base_dir)}
-        start = config.data.get("start")
-        if start is not None:  # bars before the start are the warm-up (as many as the data has, up to warmup_bars)
-            strategy["trade_from"] = f"{start}T00:00:00Z"
-        return strategy
-    if name == "manager":
-        return {"base_dir": str(base_dir), **config.manager}
-    return dict(getattr(config, name))
-
-
 class BacktestEngine:
     def __init__(self, config: RunConfig, raw_config: dict[str, Any], *, base_dir: Path,
                  output_dir: Path | None = None) -> None:
@@ -86,9 +54,8 @@ class BacktestEngine:
         default_dir = Path(config.run.output_dir) if config.run.output_dir else Path("runs") / config.run.name
         self.run_dir = output_dir or (default_dir if default_dir.is_absolute() else Path.cwd() / default_dir)
         self.data = DataService(config.data, base_dir=base_dir, run_id=self.run_id)
-        self.services: dict[str, Service] = {}
-        for name in SERVICE_ORDER:
-            self.services[name] = self._build(name)
+        self.remotes: list[RemoteServiceProxy] = []
+        self.services: dict[str, BusService] = {entry.name: self._build(entry) for entry in SERVICES}  # bus order
         from qtrader.services.reporting import ReportingService
 
         self.reporting = ReportingService(config.reporting, base_dir=base_dir)
@@ -99,37 +66,45 @@ class BacktestEngine:
         config, raw = load_run_config(path)
         return cls(config, raw, base_dir=path.resolve().parent, output_dir=output_dir)
 
-    def _build(self, name: str) -> Service:
-        remote = remote_service(self.config, name)
+    def _build(self, entry: ServiceEntry) -> BusService:
+        remote = remote_service(self.config, entry.name)
         if remote is None:
-            return _local_service(name, self.config, self.base_dir, self.run_id)
+            return entry.build(self.config, self.base_dir, self.run_id)
         from qtrader.engine.remote import RemoteServiceProxy
 
-        return RemoteServiceProxy(name, remote, service_config(name, self.config, self.base_dir), self.run_id)
+        proxy = RemoteServiceProxy(entry.name, remote, entry.config(self.config, self.base_dir), self.run_id,
+                                   base_dir=self.base_dir)
+        self.remotes.append(proxy)
+        return proxy
 
     def run(self, progress: Callable[[int], None] | None = None) -> RunResult:
-        """Replay the data; ``progress`` (if given) is called with the number of bars done, every 1000 bars."""
-        run_dir = self.run_dir
-        if run_dir.exists():
-            if any(run_dir.iterdir()) and not (run_dir / "config.yaml").exists():
-                raise ConfigError(f"run folder {run_dir} exists and is not a QTrader run folder (no config.yaml): "
-                                  "refusing to overwrite it; choose another run.output_dir or --output")
-            shutil.rmtree(run_dir)
-        run_dir.mkdir(parents=True)
+        """Replay the data; ``progress`` (if given) is called with the number of bars done, every 1000 bars.
+
+        The run is written beside the run folder and replaces it only once complete (engine/run_folder.py)."""
+        self.folder = RunFolder(self.run_dir, self.run_id, self.config.run.name)
+        try:
+            with self.folder.writing() as work:
+                result = self._run_into(work, progress)
+        except OSError as exc:
+            if is_disk_full(exc):
+                raise disk_full_error(exc, self.run_dir) from None
+            raise
+        result.run_dir = self.run_dir
+        return result
+
+    def _run_into(self, run_dir: Path, progress: Callable[[int], None] | None) -> RunResult:
         (run_dir / "config.yaml").write_text(yaml.safe_dump(self.raw_config, sort_keys=False), encoding="utf-8")
         bus = self.bus
-        for name in SERVICE_ORDER:
-            service = self.services[name]
+        for service in self.services.values():
             for event_type in service.consumes:
-                handler = getattr(service, "handler", None)
-                bus.subscribe(event_type, handler(event_type) if handler else service.handle)
+                bus.subscribe(event_type, service.handler(event_type))
         if self.config.run.report:  # else nothing reads the curve, the trades or the counts it would gather
             self.reporting.attach(bus)
         recorder = EventRecorder(run_dir / "events.jsonl") if self.config.run.event_log else None
         if recorder:
             bus.observe(recorder)
         bars = 0
-        batching = [s for s in self.services.values() if getattr(s, "batchable", False)]
+        batching = [proxy for proxy in self.remotes if proxy.batchable]
         # Events hold no reference cycles; collecting the young generation every 700 allocations (the default)
         # costs about a tenth of a run's time for nothing. Restored after the run.
         thresholds = gc.get_threshold()
@@ -147,21 +122,22 @@ class BacktestEngine:
             if recorder:
                 recorder.close()
             for service in self.services.values():
-                close = getattr(service, "close", None)
-                if close:
-                    close()
+                service.close()
         if progress is not None:
             progress(bars)
         metrics = self.reporting.finish(run_dir, self.raw_config) if self.config.run.report else {}
+        from qtrader.services.portfolio import PortfolioService
+        from qtrader.services.strategy import StrategyService
+
         portfolio = self.services["portfolio"]
         strategy = self.services["strategy"]
-        return RunResult(
+        return RunResult(  # what only an in-process portfolio or strategy service can tell
             run_dir=run_dir, metrics=metrics, data=self.data.stats, events=bus.published,
-            final_state=getattr(portfolio, "get_state", lambda: None)(),
-            signals_suppressed=getattr(strategy, "signals_suppressed", 0),
+            final_state=portfolio.get_state() if isinstance(portfolio, PortfolioService) else None,
+            signals_suppressed=strategy.signals_suppressed if isinstance(strategy, StrategyService) else 0,
         )
 
-    def _prefetched(self, batching: list) -> Iterator[ContractModel]:
+    def _prefetched(self, batching: list[RemoteServiceProxy]) -> Iterator[ContractModel]:
         """The data events, each chunk of them first sent ahead to the remote services that can take it.
 
         A service that consumes only data events sees nothing but the data stream, which is known in advance, so

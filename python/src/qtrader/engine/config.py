@@ -10,32 +10,26 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from qtrader.contracts.config import config_problems
-from qtrader.contracts.generated.config_models import RemoteService, RunConfig, RunSection, ServicesConfig
+from qtrader.contracts.generated.config_models import RemoteService, RemoteTLS, RunConfig, RunSection
+from qtrader.engine.services import REMOTE_CAPABLE
 from qtrader.errors import ConfigError
+from qtrader.safe_yaml import load_yaml_file
 
-__all__ = ["REMOTE_CAPABLE", "RemoteService", "RunConfig", "RunSection", "load_run_config", "remote_service"]
-
-#: The services a run may place remotely: the keys of the schema's ``services`` section.
-REMOTE_CAPABLE = tuple(ServicesConfig.model_fields)
+__all__ = ["REMOTE_CAPABLE", "RemoteService", "RemoteTLS", "RunConfig", "RunSection", "load_run_config",
+           "remote_service"]
 
 
 def remote_service(config: RunConfig, name: str) -> RemoteService | None:
-    """Where the run places a service remotely (None: in-process)."""
+    """Where the run places a service remotely (None: in-process). The schema's ``services`` keys are the
+    registry's remote-capable services (a test holds them equal)."""
     remote: RemoteService | None = getattr(config.services, name) if name in REMOTE_CAPABLE else None
     return remote
 
 
 def load_run_config(path: Path) -> tuple[RunConfig, dict[str, Any]]:
     """Parse and validate; returns the validated config and the raw mapping (copied into the run folder)."""
-    if not path.exists():
-        raise ConfigError(f"config file not found: {path}")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    raw = load_yaml_file(path)
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: a run config is a mapping with sections run, data, strategies, ...")
     normalized, problems = config_problems(RunConfig, raw, "")

@@ -13,7 +13,8 @@ language can reproduce them exactly (conformance/README.md states the same rules
 
 from __future__ import annotations
 
-from typing import Any, Callable, ClassVar, Mapping, TypeVar
+from collections.abc import Collection
+from typing import Any, Callable, ClassVar, Mapping, Protocol, TypeVar
 
 from qtrader.contracts.base import ContractModel, adopt, all_fields
 from qtrader.contracts.config import parse_config
@@ -22,7 +23,8 @@ from qtrader.contracts.ids import uuid5
 
 E = TypeVar("E", bound=ContractModel)
 
-__all__ = ["DEFAULT_RUN_ID", "Service", "handler_method", "parse_config"]  # parse_config: a service's config
+#: parse_config: how a service reads its config.
+__all__ = ["DEFAULT_RUN_ID", "BusService", "Handler", "Service", "handler_method", "parse_config"]
 
 DEFAULT_RUN_ID = make_run_id("default")
 
@@ -42,6 +44,44 @@ def handler_method(event_type: str) -> str:
     return name
 
 
+#: What a service does with one input event: the events it emits in response, in order.
+Handler = Callable[[ContractModel], list[ContractModel]]
+
+
+class BusService(Protocol):
+    """What the engine and the gRPC host need of a service, in-process (``Service``) or remote (the engine's proxy).
+
+    ``name``, ``consumes`` and ``emits`` are what Describe reports; ``consumes`` is read after ``reset`` (a config
+    may narrow it). ``handler(event_type)`` is ``handle`` for one consumed type, resolved once (the bus subscribes
+    it); ``close`` releases what the service holds once the run is over. Capabilities only some services have are
+    not here: the engine reads them from the object it built (a remote proxy's ``prefetch``, the portfolio's
+    ``get_state``, the strategy service's ``signals_suppressed``), never by probing attributes. So far only the
+    portfolio can be checkpointed (``snapshot``/``restore``, or its ``snapshot`` config key); the engine does not
+    checkpoint yet, so it is not part of this protocol.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def consumes(self) -> tuple[str, ...]: ...
+
+    @property
+    def emits(self) -> Collection[str]: ...
+
+    def reset(self, config: Mapping[str, Any] | None, run_id: str) -> None:
+        """Clear all state and apply a config (the gRPC Reset)."""
+
+    def handler(self, event_type: str) -> Handler:
+        """``handle`` for one event type."""
+
+    def handle(self, event: ContractModel) -> list[ContractModel]:
+        """Process one input event; return the events emitted in response, in order."""
+
+    def close(self) -> None:
+        """Release what the service holds (connections); called once, after the run."""
+
+
 class Service:
     """Base class: dispatch by event type, deterministic ids, one batch of outputs per input."""
 
@@ -58,7 +98,7 @@ class Service:
     def reset(self, config: Mapping[str, Any] | None, run_id: str) -> None:
         """Clear all state and apply a config (the gRPC Reset does exactly this). Subclasses extend it."""
         self.run_id = run_id
-        self._handlers: dict[str, Callable[[ContractModel], list[ContractModel]]] = {}  # consumes may change
+        self._handlers: dict[str, Handler] = {}  # consumes may change
 
     # -- dispatch -----------------------------------------------------------------------------------------------
 
@@ -69,7 +109,7 @@ class Service:
             handler = self._handlers[event.event_type] = self.handler(event.event_type)
         return handler(event)
 
-    def handler(self, event_type: str) -> Callable[[ContractModel], list[ContractModel]]:
+    def handler(self, event_type: str) -> Handler:
         """``handle`` for one event type, resolved once (the in-process bus subscribes these directly).
 
         Subclasses that wrap every input (a decimal context, bookkeeping) override this, not ``handle``.
@@ -86,6 +126,9 @@ class Service:
             return out
 
         return handle_one
+
+    def close(self) -> None:
+        """An in-process service holds nothing to release."""
 
     # -- emitting -----------------------------------------------------------------------------------------------
 

@@ -156,3 +156,19 @@ def test_canceling_one_member_keeps_the_others() -> None:
     h.send(cancel(day(2, 22), a.order_id))
     assert brief(h.send(bar(day(3), "106", "107", "105"))) == [("Fill", b.order_id, D(100), D(106)),
                                                                 ("OrderUpdate", b.order_id, "FILLED")]
+
+
+def test_bracket_with_a_single_exit_works_it_alone_once_the_entry_fills() -> None:
+    h = Harness()
+    h.send(bar(day(2), "100", "101", "99"))
+    parent = order(day(2), bracket_role="ENTRY")
+    sl = order(day(2), side="SELL", order_type="STOP", stop_price="95", parent_order_id=parent.order_id,
+               bracket_role="STOP_LOSS")
+    h.send(parent)
+    assert "dormant" in h.send(sl)[1].reason
+    # day 3: the entry fills at the open 100; the stop-loss is dormant on that bar although the low is 94
+    assert brief(h.send(bar(day(3), "100", "101", "94"))) == [("Fill", parent.order_id, D(100), D(100)),
+                                                              ("OrderUpdate", parent.order_id, "FILLED")]
+    # day 4: low 94 <= 95 triggers at min(95, open 97) = 95; no sibling to cancel
+    assert brief(h.send(bar(day(4), "97", "98", "94"))) == [("Fill", sl.order_id, D(100), D(95)),
+                                                            ("OrderUpdate", sl.order_id, "FILLED")]

@@ -107,6 +107,12 @@ class TestCommission:
         assert fill_of(cfg, quantity="100").commission == D(1)  # 0.5 -> minimum 1
         assert fill_of(cfg, quantity="10000").commission == D(20)  # 50 -> maximum 20
 
+    @pytest.mark.parametrize("quantity, expected", [("1001", "5.00"), ("1003", "5.02"), ("1000", "5.00")])
+    def test_half_cent_ties_round_half_even(self, quantity: str, expected: str) -> None:
+        # 0.005 x 1001 = 5.005 -> 5.00 (half-up would give 5.01); 0.005 x 1003 = 5.015 -> 5.02 (half-down: 5.01)
+        cfg = {"commission": {"model": "per_share", "rate": "0.005", "minimum": "1", "decimals": 2}}
+        assert str(fill_of(cfg, quantity=quantity).commission) == expected
+
     def test_per_order_charged_on_the_first_fill_only(self) -> None:
         # cap floor(0.1 * 1000) = 100: two fills of 100; the minimum applies to the charged (first) fill
         h = Harness({"participation": "0.1",

@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from qtrader.contracts.validation import contract_errors
 from qtrader.errors import ConfigError
+from qtrader.libraries.risk import LIMITS
 from qtrader.services.manager import ManagerService
+from qtrader.services.manager.policy import LimitsPolicy
 
 from ..helpers import bar, order_update, portfolio_state, signal
 
@@ -83,13 +86,19 @@ def test_every_limit_reason_is_reported_not_only_the_first():
               "limits": {"max_weight": "0.25", "max_leverage": "1", "max_positions": 1, "max_drawdown": "0.1"}}
     m = manager(policy)
     m.handle(portfolio_state(0, "100000", {"A": ("100", "10")}))   # equity 101,000 = peak
-    m.handle(portfolio_state(1, "80000", {"A": ("100", "10")}))    # equity 81,000: 19.8% below the peak
+    m.handle(portfolio_state(1, "80000", {"A": ("100", "10")}, peak="101000"))  # 81,000: 19.8% below the peak
     (rejected,) = m.handle(signal(2, "OPEN_LONG", symbol="X", price="20"))
     # 5,000 x 20 = 100,000: 123% of equity (> 25%), gross 101,000/81,000 = 1.25x (> 1x),
     # a second position (limit 1), drawdown 19.8% >= 10%
     assert rejected.event_type == "SignalRejected"
     assert [r.code for r in rejected.reasons] == ["CONCENTRATION", "GROSS_LEVERAGE", "MAX_POSITIONS", "DRAWDOWN_THROTTLE"]
     assert "X would be" in rejected.reasons[0].message
+    assert list(contract_errors(rejected.to_dict())) == []  # every code is one of the contract's RejectionCode
+
+
+def test_every_policy_limit_is_a_limit_record():
+    """A policy key without a record would be refused at the first signal; a record without a key never runs."""
+    assert list(LimitsPolicy.model_fields) == list(LIMITS)
 
 
 def test_reductions_pass_the_limits():
@@ -158,6 +167,21 @@ def test_bracket_signal_gives_entry_and_two_oco_exits_and_close_cancels_them():
     assert cancel_stop.event_type == "CancelOrder" and close.event_type == "Order" and close.order_type.value == "MARKET"
 
 
+@pytest.mark.parametrize("intention, exits, side, role, kind, field", [
+    ("OPEN_SHORT", {"stop_loss": "11"}, "BUY", "STOP_LOSS", "STOP", "stop_price"),
+    ("OPEN_LONG", {"take_profit": "12"}, "SELL", "TAKE_PROFIT", "LIMIT", "limit_price"),
+])
+def test_bracket_with_a_single_exit_has_no_oco_group(intention, exits, side, role, kind, field):
+    m = manager("fixed_100")
+    m.handle(portfolio_state(0, "100000"))
+    entry, exit_ = m.handle(signal(1, intention, **exits))
+    assert entry.bracket_role.value == "ENTRY" and entry.oco_group_id is None
+    assert (exit_.side.value, exit_.bracket_role.value, exit_.order_type.value, exit_.parent_order_id) == (
+        side, role, kind, entry.order_id)
+    assert getattr(exit_, field) == Decimal(next(iter(exits.values())))
+    assert exit_.oco_group_id is None and exit_.time_in_force.value == "GTC"
+
+
 def test_policy_files_and_errors(tmp_path: Path):
     (tmp_path / "mine.yaml").write_text("sizing: {method: fixed_quantity, quantity: '7'}\n")
     m = ManagerService({"policy": "mine.yaml", "base_dir": str(tmp_path)})
@@ -171,3 +195,16 @@ def test_policy_files_and_errors(tmp_path: Path):
         ManagerService({"policy": {"sizing": {"method": "fixed_quantity"}}})
     for name in ("default", "fixed_100", "conservative"):
         ManagerService({"policy": name})
+
+
+def test_the_throttle_reads_the_peak_from_the_state_not_from_the_states_it_saw():
+    """The manager keeps no peak of its own: a state (e.g. after a restore) whose peak is above every equity the
+    manager has seen throttles; a state at its peak lets the same trade through."""
+    m = manager({"sizing": {"method": "fixed_quantity", "quantity": "10"}, "limits": {"max_drawdown": "0.1"}})
+    m.handle(portfolio_state(0, "90000", peak="100000"))  # 10% below a peak this manager never saw
+    (rejected,) = m.handle(signal(1, "OPEN_LONG"))
+    assert [r.code for r in rejected.reasons] == ["DRAWDOWN_THROTTLE"]
+    assert "below peak 100000" in rejected.reasons[0].message
+    m.handle(portfolio_state(2, "90000"))  # the same equity, now at its peak
+    (order,) = m.handle(signal(3, "OPEN_LONG"))
+    assert order.event_type == "Order"

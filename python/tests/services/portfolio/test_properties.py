@@ -92,6 +92,7 @@ def play(config: dict, ops: list[tuple], *, exact: bool, start: list[tuple] = ()
     svc = PortfolioService(config, run_id=RUN)
     scenario = Scenario(svc)
     played, outputs, snapshot = [], [], None
+    peak = Decimal(str(svc.config.initial_cash))
     for op in list(start) + ops:
         for event in scenario.events(op):
             if snapshot_at is not None and len(played) == snapshot_at:
@@ -99,6 +100,9 @@ def play(config: dict, ops: list[tuple], *, exact: bool, start: list[tuple] = ()
             out = svc.handle(event)
             played.append(event)
             outputs.append([state.to_json() for state in out])
+            for state in out:  # the peak every state carries: the highest equity so far, from the initial cash
+                peak = max(peak, state.equity)
+                assert state.peak_equity == peak and state.peak_equity >= state.equity
             if event.event_type != "CorporateAction":
                 assert out and out[-1].reason.value == ("FILL" if event.event_type == "Fill" else "MARK_TO_MARKET")
             assert not out or out[-1] is svc.get_state()

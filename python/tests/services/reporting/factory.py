@@ -27,6 +27,7 @@ class Events:
 
     def __init__(self) -> None:
         self.n = 0
+        self.peak: Decimal | None = None  # the running peak of the states made, as the portfolio fills it
         self.log: list[Any] = []
 
     def _env(self, event_type: str, ts: datetime, source: str) -> dict[str, Any]:
@@ -75,10 +76,12 @@ class Events:
                          "lots": [{"lot_id": f"lot-{symbol}", "quantity": _d(qty), "open_price": _d(price),
                                    "opened_at": timestamp_to_str(ts), "cost_basis": _d(value), "commission": "0"}]})
         equity = Decimal(str(cash)) + mv
+        self.peak = equity if self.peak is None or equity > self.peak else self.peak
         leverage = (gross / equity).quantize(Decimal("1e-12")) if equity > 0 and gross else Decimal(0)
         payload = {**self._env("PortfolioState", ts, "portfolio"), "reason": "FILL" if closed else reason,
                    "base_currency": "USD", "cash": _d(cash), "cash_balances": [{"currency": "USD", "amount": _d(cash)}],
-                   "market_value": _d(mv), "equity": _d(equity), "gross_exposure": _d(gross), "net_exposure": _d(mv),
+                   "market_value": _d(mv), "equity": _d(equity), "peak_equity": _d(self.peak),
+                   "gross_exposure": _d(gross), "net_exposure": _d(mv),
                    "leverage": _d(leverage), "realized_pnl": "0", "unrealized_pnl": "0", "commissions": "0",
                    "fees": "0", "dividends": "0", "realized_fx_pnl": "0", "positions": rows}
         if closed:

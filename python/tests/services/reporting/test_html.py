@@ -40,7 +40,9 @@ def test_page_is_self_contained_and_escaped() -> None:
     assert not re.search(r"<script[^>]+src=", page) and not re.search(r"<link[^>]+href=", page)
     assert "plotly.js v" in page[:2_000_000]  # the bundle itself is inlined
     specs = json.loads(re.search(r'id="qtrader-chart-specs">(.*?)</script>', page, re.S).group(1))
-    assert [s["id"] for s in specs] == ["chart-equity", "chart-drawdown", "chart-returns"]
+    # 5 points: too few for a 126-period rolling window; no benchmark, no rolling beta
+    assert [s["id"] for s in specs] == ["chart-equity", "chart-drawdown", "chart-cumulative", "chart-exposure",
+                                        "chart-returns"]
     assert specs[0]["data"][0]["y"] == [101.0, 102.0, 103.0, 104.0, 105.0]
     assert 'data-rendered="empty"><p>no trades</p>' in page
 
@@ -48,7 +50,7 @@ def test_page_is_self_contained_and_escaped() -> None:
 def test_page_without_data_has_no_script() -> None:
     page = build_html(ReportData(title="empty", equity_rows=[], trade_rows=[], metrics={}))
     assert "<script" not in page  # nothing to draw: no 4.8 MB bundle either
-    assert page.count('data-rendered="empty"') == 4
+    assert page.count('data-rendered="empty"') == 11
 
 
 def test_decimate_keeps_extremes_and_bounds_the_size() -> None:

@@ -24,6 +24,12 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
          "--virtual-time-budget=20000"]
 
 
+#: Every chart of a run with trades and a benchmark, long enough for the rolling windows.
+ALL_CHARTS = {"chart-equity", "chart-drawdown", "chart-cumulative", "chart-rolling-sharpe", "chart-rolling-volatility",
+              "chart-rolling-beta", "chart-exposure", "chart-positions", "chart-trades-on-price", "chart-returns",
+              "chart-trade-pnl"}
+
+
 def _chromium() -> str:
     for candidate in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
         if candidate and Path(candidate).exists():
@@ -87,9 +93,9 @@ def test_report_renders_in_headless_chromium(repo: Path, tmp_path: Path) -> None
     assert metrics["trade_count"] == 10  # opened at bars 5, 45, ..., 365 and closed 20 bars later
     report = run_dir / "report.html"
     assert report.stat().st_size < 10 * 1024 * 1024
-    dom = _check_page(binary, report, {"chart-equity", "chart-drawdown", "chart-returns", "chart-trade-pnl"}, set())
+    dom = _check_page(binary, report, ALL_CHARTS, set())
     # each chart drew an SVG with at least one non-empty trace path
-    for chart in ("chart-equity", "chart-drawdown", "chart-returns", "chart-trade-pnl"):
+    for chart in ALL_CHARTS:
         start = dom.index(f'id="{chart}"')
         assert 'class="main-svg"' in dom[start : start + 20_000]
     shot = run_dir / "report.png"
@@ -106,5 +112,8 @@ def test_report_without_trades_renders(tmp_path: Path) -> None:
     for event in ev.log:
         service.observe(event)
     service.finish(tmp_path, {})
-    _check_page(binary, tmp_path / "report.html", {"chart-equity", "chart-drawdown", "chart-returns"},
-                {"chart-trade-pnl"})
+    _check_page(binary, tmp_path / "report.html",
+                {"chart-equity", "chart-drawdown", "chart-cumulative", "chart-exposure", "chart-positions",
+                 "chart-returns"},
+                {"chart-trade-pnl", "chart-rolling-sharpe", "chart-rolling-volatility", "chart-rolling-beta",
+                 "chart-trades-on-price"})

@@ -207,6 +207,7 @@ PORTFOLIO_STATE = pa.schema(
             ])), nullable=False),
         pa.field("market_value", pa.decimal128(38, 12), nullable=False),
         pa.field("equity", pa.decimal128(38, 12), nullable=False),
+        pa.field("peak_equity", pa.decimal128(38, 12), nullable=False),
         pa.field("gross_exposure", pa.decimal128(38, 12), nullable=False),
         pa.field("net_exposure", pa.decimal128(38, 12), nullable=False),
         pa.field("leverage", pa.decimal128(38, 12), nullable=False),

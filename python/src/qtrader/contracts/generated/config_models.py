@@ -34,6 +34,7 @@ class DataConfig(ConfigModel):
     start: date | None = None
     end: date | None = None
     warmup_bars: int = 0
+    allow_empty: bool = False
 
 
 class SourceConfig(ConfigModel):
@@ -169,6 +170,12 @@ class ReportingConfig(ConfigModel):
     risk_free_rate: float = 0.0
     periods_per_year: float = 252.0
     title: str | None = None
+    rolling_sharpe_window: int = 126
+    rolling_volatility_window: int = 126
+    rolling_beta_window: int = 126
+    worst_drawdowns: int = 10
+    log_scale: bool = False
+    price_chart_symbols: int = 10
 
 
 class BenchmarkConfig(ConfigModel):
@@ -179,12 +186,12 @@ class BenchmarkConfig(ConfigModel):
 
 
 class ServicesConfig(ConfigModel):
-    """Services run remotely (any language) instead of in-process, by name."""
+    """Services run remotely (any language) instead of in-process, by name: the registry's remote-capable services (qtrader.engine.services), in bus order."""
 
-    strategy: RemoteService | None = None
-    manager: RemoteService | None = None
     execution: RemoteService | None = None
     portfolio: RemoteService | None = None
+    manager: RemoteService | None = None
+    strategy: RemoteService | None = None
 
 
 class RunConfig(ConfigModel):
@@ -216,6 +223,17 @@ class RemoteService(ConfigModel):
     deadline_seconds: float = 10.0
     connect_timeout_seconds: float = 5.0
     config: dict[str, Any] | None = None
+    tls: RemoteTLS | None = None
+    token_env: str | None = None
+
+
+class RemoteTLS(ConfigModel):
+    """PEM files, relative to the config file: the CA that signed the server's certificate (null: the system's roots), and a client certificate and key when the server asks for one."""
+
+    ca_file: str | None = None
+    cert_file: str | None = None
+    key_file: str | None = None
+    server_name: str | None = None
 
 
 class StrategyServiceConfig(ConfigModel):
@@ -234,3 +252,4 @@ class StrategyEntry(ConfigModel):
     name: str
     symbols: list[str] | None = None
     params: dict[str, Any] = Field(default_factory=lambda: {})
+    time_limit_seconds: float | None = None

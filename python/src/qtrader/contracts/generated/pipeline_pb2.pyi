@@ -310,7 +310,7 @@ class Fill(_message.Message):
     def __init__(self, fill_id: _Optional[str] = ..., order_id: _Optional[str] = ..., intent_id: _Optional[str] = ..., strategy_id: _Optional[str] = ..., symbol: _Optional[str] = ..., side: _Optional[_Union[Side, str]] = ..., quantity: _Optional[str] = ..., price: _Optional[str] = ..., commission: _Optional[str] = ..., slippage: _Optional[str] = ..., is_partial: _Optional[bool] = ..., currency: _Optional[str] = ..., lot_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class PortfolioState(_message.Message):
-    __slots__ = ("reason", "base_currency", "cash", "cash_balances", "market_value", "equity", "gross_exposure", "net_exposure", "leverage", "realized_pnl", "unrealized_pnl", "commissions", "fees", "dividends", "realized_fx_pnl", "positions", "closed_lots")
+    __slots__ = ("reason", "base_currency", "cash", "cash_balances", "market_value", "equity", "peak_equity", "gross_exposure", "net_exposure", "leverage", "realized_pnl", "unrealized_pnl", "commissions", "fees", "dividends", "realized_fx_pnl", "positions", "closed_lots")
     class CashBalance(_message.Message):
         __slots__ = ("currency", "amount")
         CURRENCY_FIELD_NUMBER: _ClassVar[int]
@@ -385,6 +385,7 @@ class PortfolioState(_message.Message):
     CASH_BALANCES_FIELD_NUMBER: _ClassVar[int]
     MARKET_VALUE_FIELD_NUMBER: _ClassVar[int]
     EQUITY_FIELD_NUMBER: _ClassVar[int]
+    PEAK_EQUITY_FIELD_NUMBER: _ClassVar[int]
     GROSS_EXPOSURE_FIELD_NUMBER: _ClassVar[int]
     NET_EXPOSURE_FIELD_NUMBER: _ClassVar[int]
     LEVERAGE_FIELD_NUMBER: _ClassVar[int]
@@ -402,6 +403,7 @@ class PortfolioState(_message.Message):
     cash_balances: _containers.RepeatedCompositeFieldContainer[PortfolioState.CashBalance]
     market_value: str
     equity: str
+    peak_equity: str
     gross_exposure: str
     net_exposure: str
     leverage: str
@@ -413,7 +415,7 @@ class PortfolioState(_message.Message):
     realized_fx_pnl: str
     positions: _containers.RepeatedCompositeFieldContainer[PortfolioState.Position]
     closed_lots: _containers.RepeatedCompositeFieldContainer[PortfolioState.ClosedLot]
-    def __init__(self, reason: _Optional[_Union[StateReason, str]] = ..., base_currency: _Optional[str] = ..., cash: _Optional[str] = ..., cash_balances: _Optional[_Iterable[_Union[PortfolioState.CashBalance, _Mapping]]] = ..., market_value: _Optional[str] = ..., equity: _Optional[str] = ..., gross_exposure: _Optional[str] = ..., net_exposure: _Optional[str] = ..., leverage: _Optional[str] = ..., realized_pnl: _Optional[str] = ..., unrealized_pnl: _Optional[str] = ..., commissions: _Optional[str] = ..., fees: _Optional[str] = ..., dividends: _Optional[str] = ..., realized_fx_pnl: _Optional[str] = ..., positions: _Optional[_Iterable[_Union[PortfolioState.Position, _Mapping]]] = ..., closed_lots: _Optional[_Iterable[_Union[PortfolioState.ClosedLot, _Mapping]]] = ...) -> None: ...
+    def __init__(self, reason: _Optional[_Union[StateReason, str]] = ..., base_currency: _Optional[str] = ..., cash: _Optional[str] = ..., cash_balances: _Optional[_Iterable[_Union[PortfolioState.CashBalance, _Mapping]]] = ..., market_value: _Optional[str] = ..., equity: _Optional[str] = ..., peak_equity: _Optional[str] = ..., gross_exposure: _Optional[str] = ..., net_exposure: _Optional[str] = ..., leverage: _Optional[str] = ..., realized_pnl: _Optional[str] = ..., unrealized_pnl: _Optional[str] = ..., commissions: _Optional[str] = ..., fees: _Optional[str] = ..., dividends: _Optional[str] = ..., realized_fx_pnl: _Optional[str] = ..., positions: _Optional[_Iterable[_Union[PortfolioState.Position, _Mapping]]] = ..., closed_lots: _Optional[_Iterable[_Union[PortfolioState.ClosedLot, _Mapping]]] = ...) -> None: ...
 
 class PortfolioSnapshot(_message.Message):
     __slots__ = ("base_currency", "initial_cash", "events_handled", "last_date", "cash_balances", "currency_books", "fx_rates", "last_prices", "lots", "realized_by_symbol", "pending_actions", "pending_dividends", "accrual_residuals", "realized_pnl", "commissions", "fees", "dividends", "realized_fx_pnl", "peak_equity", "ledger")
@@ -666,7 +668,9 @@ class ResetRequest(_message.Message):
     def __init__(self, config: _Optional[str] = ..., run_id: _Optional[str] = ...) -> None: ...
 
 class ResetReply(_message.Message):
-    __slots__ = ("service",)
+    __slots__ = ("service", "session_id")
     SERVICE_FIELD_NUMBER: _ClassVar[int]
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     service: str
-    def __init__(self, service: _Optional[str] = ...) -> None: ...
+    session_id: str
+    def __init__(self, service: _Optional[str] = ..., session_id: _Optional[str] = ...) -> None: ...

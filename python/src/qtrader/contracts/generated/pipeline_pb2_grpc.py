@@ -26,7 +26,11 @@ if _version_not_supported:
 
 
 class PipelineServiceStub:
-    """The one service every remote QTrader service implements (ARCHITECTURE section 5).
+    """The one service every remote QTrader service implements (docs/architecture.md §5).
+    Reset opens a session (a fresh service state built from its config); Process serves the session its
+    "qtrader-session" metadata names and ends it when the stream ends. Status codes: INVALID_ARGUMENT (bad config
+    or input), FAILED_PRECONDITION (no or unknown session), RESOURCE_EXHAUSTED (no session free),
+    PERMISSION_DENIED (not allowed on this server), UNAUTHENTICATED (token), INTERNAL (anything else).
     """
 
     def __init__(self, channel):
@@ -53,7 +57,11 @@ class PipelineServiceStub:
 
 
 class PipelineServiceServicer:
-    """The one service every remote QTrader service implements (ARCHITECTURE section 5).
+    """The one service every remote QTrader service implements (docs/architecture.md §5).
+    Reset opens a session (a fresh service state built from its config); Process serves the session its
+    "qtrader-session" metadata names and ends it when the stream ends. Status codes: INVALID_ARGUMENT (bad config
+    or input), FAILED_PRECONDITION (no or unknown session), RESOURCE_EXHAUSTED (no session free),
+    PERMISSION_DENIED (not allowed on this server), UNAUTHENTICATED (token), INTERNAL (anything else).
     """
 
     def Describe(self, request, context):
@@ -102,7 +110,11 @@ def add_PipelineServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class PipelineService:
-    """The one service every remote QTrader service implements (ARCHITECTURE section 5).
+    """The one service every remote QTrader service implements (docs/architecture.md §5).
+    Reset opens a session (a fresh service state built from its config); Process serves the session its
+    "qtrader-session" metadata names and ends it when the stream ends. Status codes: INVALID_ARGUMENT (bad config
+    or input), FAILED_PRECONDITION (no or unknown session), RESOURCE_EXHAUSTED (no session free),
+    PERMISSION_DENIED (not allowed on this server), UNAUTHENTICATED (token), INTERNAL (anything else).
     """
 
     @staticmethod

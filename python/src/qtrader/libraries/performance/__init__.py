@@ -9,6 +9,7 @@ Entry point: :func:`compute_metrics`. The building blocks are public and pure as
 """
 
 from .activity import average_equity, exposure, turnover
+from .drawdown import DrawdownTracker, depth, in_drawdown, next_peak
 from .equity import (
     CurveStats,
     DrawdownEpisode,
@@ -26,6 +27,7 @@ from .equity import (
     total_return,
 )
 from .report import METRIC_KEYS, align_benchmark, compute_metrics
+from .rolling import rolling_beta, rolling_sharpe, rolling_volatility
 from .returns import (
     alpha_beta,
     annual_volatility,
@@ -63,6 +65,7 @@ __all__ = [
     "METRIC_KEYS",
     "CurveStats",
     "DrawdownEpisode",
+    "DrawdownTracker",
     "EquityCurve",
     "EquityPoint",
     "MaxDrawdown",
@@ -84,21 +87,27 @@ __all__ = [
     "calmar_ratio",
     "compute_metrics",
     "conditional_value_at_risk",
+    "depth",
     "downside_risk",
     "drawdown_episodes",
     "drawdown_series",
     "expectancy",
     "exposure",
     "gross_loss",
+    "in_drawdown",
     "gross_profit",
     "information_ratio",
     "largest_loss",
     "largest_win",
     "max_drawdown",
     "median_trade_pnl",
+    "next_peak",
     "period_returns",
     "periodic_risk_free",
     "probabilistic_sharpe_ratio",
+    "rolling_beta",
+    "rolling_sharpe",
+    "rolling_volatility",
     "profit_factor",
     "sharpe_ratio",
     "sortino_ratio",

@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from ._common import DEC, ZERO, check_periods_per_year, elapsed_days, to_decimal
+from ._common import DEC, ZERO, check_periods_per_year, to_decimal
+from .drawdown import DrawdownEpisode, DrawdownTracker, depth, in_drawdown, next_peak
 
 EquityPoint = tuple[Any, Decimal]
 
@@ -83,33 +84,6 @@ def cagr(equity_curve: Iterable[EquityPoint] | EquityCurve, periods_per_year: fl
     return CurveStats.of(equity_curve).cagr(periods_per_year)
 
 
-@dataclass(frozen=True, slots=True)
-class DrawdownEpisode:
-    """One drawdown: from the last point at the running peak until equity is back at or above it.
-
-    ``depth`` is ``E_trough / E_peak - 1`` (negative). ``recovery_*`` is None when the curve ends
-    before equity regains the peak; durations then run to the last point of the curve.
-    ``duration_periods`` counts bars from peak to recovery (or to the end); ``duration_days`` is
-    the calendar time between the same two points, None if timestamps are not dates.
-    """
-
-    depth: float
-    peak_index: int
-    trough_index: int
-    recovery_index: int | None
-    peak_time: Any
-    trough_time: Any
-    recovery_time: Any
-    duration_periods: int
-    duration_days: float | None
-    peak_equity: Decimal
-    trough_equity: Decimal
-
-    @property
-    def recovered(self) -> bool:
-        return self.recovery_index is not None
-
-
 def drawdown_episodes(equity_curve: Iterable[EquityPoint] | EquityCurve) -> list[DrawdownEpisode]:
     """Every drawdown episode in time order; empty if the curve never falls below its running peak
     (or is empty, or starts at equity <= 0, where drawdowns are undefined)."""
@@ -122,13 +96,10 @@ def drawdown_series(equity_curve: Iterable[EquityPoint] | EquityCurve) -> list[f
     if not curve.values or curve.values[0] <= ZERO:
         return []
     out: list[float] = []
-    peak = curve.values[0]
+    peak = None
     for e in curve.values:
-        if e >= peak:
-            peak = e
-            out.append(0.0)
-        else:
-            out.append(float(DEC.subtract(DEC.divide(e, peak), 1)))
+        peak = next_peak(peak, e)
+        out.append(float(depth(e, peak)) if in_drawdown(e, peak) else 0.0)
     return out
 
 
@@ -177,10 +148,11 @@ class CurveStats:
     episodes (a count, the Decimal sum of the depths and the deepest one; the full list only with
     ``keep_episodes``), the mean equity. Times are kept only with ``keep_times`` (needed to match a benchmark
     given by timestamp); without it, :meth:`return_times` is the period indices 1..n-1 instead, so a benchmark
-    keyed by index matches the same periods. A figure may be read at any time: it describes the curve so far.
+    keyed by index matches the same periods. ``worst=N`` keeps the N deepest drawdown episodes whole (the walk is
+    ``DrawdownTracker``'s, drawdown.py). A figure may be read at any time: it describes the curve so far.
     """
 
-    def __init__(self, keep_times: bool = True, keep_episodes: bool = False) -> None:
+    def __init__(self, keep_times: bool = True, keep_episodes: bool = False, worst: int = 0) -> None:
         self.n = 0
         self.first_time: Any = None
         self.last_time: Any = None
@@ -189,16 +161,9 @@ class CurveStats:
         self._total = ZERO
         self._returns: list[np.ndarray] = []
         self._times: list[Any] | None = [] if keep_times else None
-        # drawdown episodes (only while the first equity is > 0: below that drawdowns are undefined)
-        self._episodes = 0
-        self._depth_sum = ZERO
-        self._best: tuple[Decimal, tuple] | None = None  # (depth, where) of the deepest, see _episode
-        self._peak_i = 0
-        self._peak: Any = None  # (time, value) of the running peak: the last point at the running maximum
-        self._in_dd = False
-        self._trough: tuple[int, Any, Decimal] | None = None
-        self._depth = ZERO
-        self._episode_list: list[DrawdownEpisode] | None = [] if keep_episodes else None
+        # drawdown episodes (the one rule, drawdown.py); defined only while the first equity is > 0
+        self._dd = DrawdownTracker(keep=None if keep_episodes else worst)
+        self._keep_episodes = keep_episodes
 
     def add(self, times: Sequence[Any], values: Sequence[Any], *, validate: bool = True) -> None:
         """The next points of the curve, in time order (strictly increasing across calls too). ``validate=False``
@@ -209,7 +174,7 @@ class CurveStats:
         prev_t = self.last_time
         prev_v = self.last_value
         rets: list[float] = []
-        track = self.first_value is None or self.first_value > ZERO
+        checked: list[Decimal] = []
         total = self._total
         for j, t in enumerate(times):
             i = i0 + j
@@ -221,82 +186,22 @@ class CurveStats:
                         "sort the curve and drop duplicate timestamps"
                     )
                 v = to_decimal(v, f"equity_curve[{i}] equity")
+                checked.append(v)
             if i == 0:
                 self.first_time, self.first_value = t, v
-                track = v > ZERO
-                self._peak = (t, v)
             else:
                 rets.append(0.0 if prev_v <= ZERO else float(DEC.divide(DEC.subtract(v, prev_v), prev_v)))
             total = DEC.add(total, v)
-            if track:
-                self._step(i, t, v)
             prev_t, prev_v = t, v
         self._total = total
         self.n = i0 + len(times)
         if self.n:
             self.last_time, self.last_value = prev_t, prev_v
+        self._dd.add(times, checked if validate else values)
         if rets:
             self._returns.append(np.asarray(rets, dtype=np.float64))
         if self._times is not None:
             self._times.extend(times)
-
-    def _step(self, i: int, t: Any, e: Decimal) -> None:
-        """One point of the drawdown walk: a new peak closes an open episode; a fall opens or deepens one."""
-        peak_t, peak = self._peak
-        if e >= peak:
-            if self._in_dd:
-                self._close(recovery=(i, t))
-                self._in_dd = False
-            self._peak_i, self._peak = i, (t, e)
-        else:
-            dd = DEC.subtract(DEC.divide(e, peak), 1)
-            if not self._in_dd:
-                self._in_dd, self._trough, self._depth = True, (i, t, e), dd
-            elif dd < self._depth:  # strict: the earliest of equal troughs is kept
-                self._trough, self._depth = (i, t, e), dd
-
-    def _close(self, recovery: tuple[int, Any] | None) -> None:
-        depth = self._depth
-        self._episodes += 1
-        self._depth_sum = DEC.add(self._depth_sum, depth)
-        found = (depth, (self._peak_i, self._peak, self._trough, recovery))
-        if self._best is None or depth < self._best[0]:  # ties: the earliest episode
-            self._best = found
-        if self._episode_list is not None:
-            self._episode_list.append(self._episode(*found))
-
-    def _episode(self, depth: Decimal, where: tuple) -> DrawdownEpisode:
-        """where = (peak index, (peak time, peak equity), (trough index, time, equity), (recovery index, time) or
-        None when the curve ends in the drawdown)."""
-        peak_i, (peak_t, peak_e), (trough_i, trough_t, trough_e), recovery = where
-        end_i, end_t = (self.n - 1, self.last_time) if recovery is None else recovery
-        return DrawdownEpisode(
-            depth=float(depth),
-            peak_index=peak_i,
-            trough_index=trough_i,
-            recovery_index=None if recovery is None else recovery[0],
-            peak_time=peak_t,
-            trough_time=trough_t,
-            recovery_time=None if recovery is None else recovery[1],
-            duration_periods=end_i - peak_i,
-            duration_days=elapsed_days(peak_t, end_t),
-            peak_equity=peak_e,
-            trough_equity=trough_e,
-        )
-
-    def _episode_totals(self) -> tuple[int, Decimal, tuple | None, list[DrawdownEpisode] | None]:
-        """(count, sum of depths, deepest, episode list) with a drawdown still open at the end of the curve so far
-        counted as unrecovered, without closing it: reading a figure never changes what later ``add`` calls see."""
-        count, depth_sum, best, episodes = self._episodes, self._depth_sum, self._best, self._episode_list
-        if self._in_dd:
-            found = (self._depth, (self._peak_i, self._peak, self._trough, None))
-            count += 1
-            depth_sum = DEC.add(depth_sum, self._depth)
-            if best is None or self._depth < best[0]:
-                best = found
-            if episodes is not None:
-                episodes = [*episodes, self._episode(*found)]
-        return count, depth_sum, best, episodes
 
     @property
     def drawdowns_defined(self) -> bool:
@@ -343,16 +248,15 @@ class CurveStats:
 
     def drawdown_count(self) -> int:
         """Number of drawdown episodes (0 where drawdowns are undefined)."""
-        return self._episode_totals()[0] if self.drawdowns_defined else 0
+        return self._dd.count() if self.drawdowns_defined else 0
 
     def max_drawdown(self) -> MaxDrawdown | None:
         """As :func:`max_drawdown`."""
         if not self.drawdowns_defined:
             return None
-        best = self._episode_totals()[2]
-        if best is None:
+        episode = self._dd.deepest()
+        if episode is None:
             return MaxDrawdown(0.0, None, None, None, 0, 0.0, None)
-        episode = self._episode(*best)
         return MaxDrawdown(
             depth=episode.depth,
             peak_time=episode.peak_time,
@@ -365,18 +269,23 @@ class CurveStats:
 
     def episodes(self) -> list[DrawdownEpisode]:
         """Every drawdown episode in time order (needs ``keep_episodes``); empty where drawdowns are undefined."""
-        if self._episode_list is None:
+        if not self._keep_episodes:
             raise ValueError("CurveStats(keep_episodes=True) keeps the episodes; this one was made without")
-        return list(self._episode_totals()[3]) if self.drawdowns_defined else []
+        return self._dd.episodes() if self.drawdowns_defined else []
+
+    def worst_drawdowns(self, count: int) -> list[DrawdownEpisode]:
+        """The ``count`` deepest episodes, deepest first (ties: the earliest); needs ``worst >= count`` or
+        ``keep_episodes``. Empty where drawdowns are undefined."""
+        return self._dd.worst(count) if self.drawdowns_defined else []
 
     def average_drawdown(self) -> float | None:
         """As :func:`average_drawdown`."""
         if not self.drawdowns_defined:
             return None
-        count, depth_sum, _, _ = self._episode_totals()
+        count = self._dd.count()
         if not count:
             return 0.0
-        return float(DEC.divide(depth_sum, count))
+        return float(DEC.divide(self._dd.depth_sum(), count))
 
     def calmar_ratio(self, periods_per_year: float = 252) -> float | None:
         """As :func:`calmar_ratio`."""

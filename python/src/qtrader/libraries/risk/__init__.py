@@ -1,20 +1,20 @@
-"""Pure risk library: position sizing and pre-trade limit checks on Decimal money, nothing else in qtrader.
+"""Pure risk library: position sizing and pre-trade limit checks on Decimal money; of qtrader it uses only the
+contracts' RejectionCode (the codes its violations carry).
 
-Sizing functions return a non-negative share quantity rounded DOWN to a lot; limit checks return a list
-of human-readable reasons (empty = pass). Both use a fixed decimal context (prec=28, ROUND_HALF_EVEN)
-passed explicitly, so every machine gets the same answer. See ``sizing`` and ``limits`` for conventions.
+Sizing functions return a non-negative share quantity rounded DOWN to a lot; limits are records (policy key,
+pure check, rejection code) whose checks return violations, a code and a message each (empty = pass). Both use
+a fixed decimal context (prec=28, ROUND_HALF_EVEN) passed explicitly, so every machine gets the same answer.
+See ``sizing`` and ``limits`` for conventions.
 """
 
 from qtrader.libraries.risk._numbers import PRECISION, ROUNDING, risk_context
 from qtrader.libraries.risk.limits import (
-    CHECK_ORDER,
+    LIMITS,
+    POSITIVE_EQUITY,
+    Limit,
     PortfolioView,
     ProposedTrade,
-    check_concentration,
-    check_drawdown_throttle,
-    check_gross_leverage,
-    check_max_positions,
-    check_positive_equity,
+    Violation,
     increases_exposure,
     run_checks,
 )
@@ -28,16 +28,14 @@ from qtrader.libraries.risk.sizing import (
 )
 
 __all__ = [
-    "CHECK_ORDER",
+    "LIMITS",
+    "POSITIVE_EQUITY",
     "PRECISION",
     "ROUNDING",
+    "Limit",
     "PortfolioView",
     "ProposedTrade",
-    "check_concentration",
-    "check_drawdown_throttle",
-    "check_gross_leverage",
-    "check_max_positions",
-    "check_positive_equity",
+    "Violation",
     "equal_weight",
     "fixed_fraction",
     "fixed_quantity",

@@ -1,8 +1,9 @@
-"""Pre-trade limit checks: pure functions that say, in words, why a proposed trade must not go ahead.
+"""Pre-trade limits as records: a policy key, a pure check and the rejection code its violations carry.
 
-Conventions (every check):
-- A check returns a list of reason strings; an empty list means the trade passes. Each reason starts
-  with the check's name and states the numbers, e.g.
+Conventions (every limit):
+- ``Limit.check`` returns a list of ``Violation`` (code and message); an empty list means the trade passes.
+  The code is the contract's ``RejectionCode`` (the record says which), never recovered from the text. Each
+  message starts with the limit's label and states the numbers, e.g.
   "concentration: AAPL would be 32.5% of equity, limit 25%".
 - Only trades that increase |position| in their symbol (see ``increases_exposure``) can be blocked.
   Reducing or closing always passes every check, so a limit can never trap the portfolio in risk.
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Context, Decimal, InvalidOperation
 from types import MappingProxyType
 
+from qtrader.contracts.generated.models.manager.signal_rejected_v1 import RejectionCode
 from qtrader.libraries.risk._numbers import as_count, as_decimal, plain, risk_context
 
 _ZERO = Decimal(0)
@@ -131,43 +133,43 @@ def _number_pair(value: Decimal, limit: Decimal, ctx: Context) -> tuple[str, str
     return plain(value), plain(limit)
 
 
-def _non_positive_equity_reason(check: str, view: PortfolioView, trade: ProposedTrade) -> str:
+def _non_positive_equity(view: PortfolioView, trade: ProposedTrade) -> str:
     return (
-        f"{check}: equity is {plain(view.equity)}, not positive; cannot add exposure to {trade.symbol}, "
+        f"equity is {plain(view.equity)}, not positive; cannot add exposure to {trade.symbol}, "
         f"only trades that reduce exposure are allowed"
     )
 
 
-def check_positive_equity(view: PortfolioView, trade: ProposedTrade) -> list[str]:
-    """Refuse new exposure when equity <= 0: there is nothing left to risk (run_checks always runs this)."""
+def _positive_equity(view: PortfolioView, trade: ProposedTrade, setting: object) -> str | None:
+    """Refuse new exposure when equity <= 0: there is nothing left to risk (takes no setting)."""
     if view.equity > 0 or not increases_exposure(view, trade):
-        return []
-    return [_non_positive_equity_reason("equity", view, trade)]
+        return None
+    return _non_positive_equity(view, trade)
 
 
-def check_concentration(view: PortfolioView, trade: ProposedTrade, max_weight: Decimal) -> list[str]:
+def _concentration(view: PortfolioView, trade: ProposedTrade, max_weight: object) -> str | None:
     """Refuse when |post-trade position value| / equity > max_weight, so no single name dominates."""
     limit = _non_negative_limit(max_weight, "max_weight")
     if not increases_exposure(view, trade):
-        return []
+        return None
     if view.equity <= 0:
-        return [_non_positive_equity_reason("concentration", view, trade)]
+        return _non_positive_equity(view, trade)
     ctx = risk_context()
     value = ctx.abs(ctx.multiply(_post_trade_position(view, trade, ctx), trade.price))
     weight = ctx.divide(value, view.equity)
     if weight <= limit:
-        return []
+        return None
     shown_weight, shown_limit = _pct_pair(weight, limit, ctx)
-    return [f"concentration: {trade.symbol} would be {shown_weight}% of equity, limit {shown_limit}%"]
+    return f"{trade.symbol} would be {shown_weight}% of equity, limit {shown_limit}%"
 
 
-def check_gross_leverage(view: PortfolioView, trade: ProposedTrade, max_leverage: Decimal) -> list[str]:
+def _gross_leverage(view: PortfolioView, trade: ProposedTrade, max_leverage: object) -> str | None:
     """Refuse when sum(|position value|) after the trade / equity > max_leverage, longs and shorts alike."""
     limit = _non_negative_limit(max_leverage, "max_leverage")
     if not increases_exposure(view, trade):
-        return []
+        return None
     if view.equity <= 0:
-        return [_non_positive_equity_reason("gross_leverage", view, trade)]
+        return _non_positive_equity(view, trade)
     ctx = risk_context()
     gross = ctx.abs(ctx.multiply(_post_trade_position(view, trade, ctx), trade.price))
     for symbol in sorted(view.positions):  # sorted: a fixed summation order, whatever the mapping's
@@ -177,17 +179,15 @@ def check_gross_leverage(view: PortfolioView, trade: ProposedTrade, max_leverage
             )
     leverage = ctx.divide(gross, view.equity)
     if leverage <= limit:
-        return []
+        return None
     shown_leverage, shown_limit = _number_pair(leverage, limit, ctx)
-    return [
-        (
-            f"gross_leverage: gross exposure would be {plain(gross)} = {shown_leverage}x equity "
-            f"{plain(view.equity)}, limit {shown_limit}x"
-        )
-    ]
+    return (
+        f"gross exposure would be {plain(gross)} = {shown_leverage}x equity {plain(view.equity)}, "
+        f"limit {shown_limit}x"
+    )
 
 
-def check_max_positions(view: PortfolioView, trade: ProposedTrade, max_positions: int) -> list[str]:
+def _max_positions(view: PortfolioView, trade: ProposedTrade, max_positions: object) -> str | None:
     """Refuse opening a new symbol while already holding max_positions non-zero positions.
 
     Adding to, reducing or closing an existing position always passes; ending up with exactly
@@ -197,19 +197,14 @@ def check_max_positions(view: PortfolioView, trade: ProposedTrade, max_positions
     if limit < 0:
         raise ValueError(f"max_positions must be >= 0, got {limit}")
     if _position(view, trade.symbol) != 0:
-        return []
+        return None
     held = sum(1 for qty in view.positions.values() if qty != 0)
     if held < limit:
-        return []
-    return [
-        (
-            f"max_positions: opening {trade.symbol} would make {held + 1} positions, "
-            f"already holding {held}, limit {limit}"
-        )
-    ]
+        return None
+    return f"opening {trade.symbol} would make {held + 1} positions, already holding {held}, limit {limit}"
 
 
-def check_drawdown_throttle(view: PortfolioView, trade: ProposedTrade, max_drawdown: Decimal) -> list[str]:
+def _drawdown_throttle(view: PortfolioView, trade: ProposedTrade, max_drawdown: object) -> str | None:
     """Once (peak - equity) / peak >= max_drawdown, block trades that increase exposure.
 
     Only increases of |position| are blocked; reductions and closes pass, so the strategy can still
@@ -219,54 +214,80 @@ def check_drawdown_throttle(view: PortfolioView, trade: ProposedTrade, max_drawd
     if limit <= 0 or limit > 1:
         raise ValueError(f"max_drawdown must be > 0 and <= 1, got {limit}")
     if not increases_exposure(view, trade):
-        return []
+        return None
     if view.peak_equity <= 0:
-        return [
-            (
-                f"drawdown: peak equity is {plain(view.peak_equity)}, not positive; cannot measure drawdown, "
-                f"only trades that reduce exposure are allowed"
-            )
-        ]
+        return (
+            f"peak equity is {plain(view.peak_equity)}, not positive; cannot measure drawdown, "
+            f"only trades that reduce exposure are allowed"
+        )
     ctx = risk_context()
     drawdown = ctx.divide(ctx.subtract(view.peak_equity, view.equity), view.peak_equity)
     if drawdown < limit:
-        return []
+        return None
     shown_drawdown, shown_limit = _pct_pair(drawdown, limit, ctx)
-    return [
-        (
-            f"drawdown: equity {plain(view.equity)} is {shown_drawdown}% below peak {plain(view.peak_equity)}, "
-            f"limit {shown_limit}%; only trades that reduce exposure are allowed"
-        )
-    ]
+    return (
+        f"equity {plain(view.equity)} is {shown_drawdown}% below peak {plain(view.peak_equity)}, "
+        f"limit {shown_limit}%; only trades that reduce exposure are allowed"
+    )
 
 
-# The order run_checks reports in; also the set of keys ``limits`` may hold.
-CHECK_ORDER: tuple[str, ...] = ("max_weight", "max_leverage", "max_positions", "max_drawdown")
+@dataclass(frozen=True)
+class Violation:
+    """One reason a trade must not go ahead: a code of the contract's RejectionCode and the figures, in words."""
 
-_CHECKS: Mapping[str, Callable[..., list[str]]] = MappingProxyType(
-    {
-        "max_weight": check_concentration,
-        "max_leverage": check_gross_leverage,
-        "max_positions": check_max_positions,
-        "max_drawdown": check_drawdown_throttle,
-    }
-)
+    code: RejectionCode
+    message: str
 
 
-def run_checks(view: PortfolioView, trade: ProposedTrade, limits: Mapping[str, Decimal]) -> list[str]:
-    """Run every configured check and return ALL reasons, so one rejection explains everything wrong.
+@dataclass(frozen=True)
+class Limit:
+    """A pre-trade rule as a record: its policy key, the code its violations carry, and its check.
 
-    Order is fixed, whatever the order of ``limits``: check_positive_equity (always), then
-    max_weight -> check_concentration, max_leverage -> check_gross_leverage,
-    max_positions -> check_max_positions, max_drawdown -> check_drawdown_throttle.
-    A key left out of ``limits`` is not checked; an unknown key raises ValueError (a typo must not
+    ``key`` is the limit's one name in the policy (``limits.<key>``) and in code (None: not a policy
+    setting, always checked); ``code`` is what a SignalRejected reason carries; ``label`` begins every
+    message ("concentration: ..."), the wording event logs have always had. ``breach`` is the pure
+    check: why the trade breaches the limit (the figures, in words), or None.
+    """
+
+    key: str | None
+    code: RejectionCode
+    label: str
+    breach: Callable[[PortfolioView, ProposedTrade, object], str | None]
+
+    def check(self, view: PortfolioView, trade: ProposedTrade, setting: object = None) -> list[Violation]:
+        """The violations of this limit, set to ``setting`` (empty: the trade passes)."""
+        found = self.breach(view, trade, setting)
+        return [] if found is None else [Violation(self.code, f"{self.label}: {found}")]
+
+
+#: Always checked first, whatever the policy (it takes no setting): with equity <= 0 there is nothing to risk.
+POSITIVE_EQUITY = Limit(None, RejectionCode.NON_POSITIVE_EQUITY, "equity", _positive_equity)
+
+#: The limits a policy can set, by policy key, in the order run_checks reports them.
+LIMITS: Mapping[str, Limit] = MappingProxyType({
+    limit.key: limit
+    for limit in (
+        Limit("max_weight", RejectionCode.CONCENTRATION, "concentration", _concentration),
+        Limit("max_leverage", RejectionCode.GROSS_LEVERAGE, "gross_leverage", _gross_leverage),
+        Limit("max_positions", RejectionCode.MAX_POSITIONS, "max_positions", _max_positions),
+        Limit("max_drawdown", RejectionCode.DRAWDOWN_THROTTLE, "drawdown", _drawdown_throttle),
+    )
+    if limit.key is not None  # every one has a key (a test checks all four are here)
+})
+
+
+def run_checks(view: PortfolioView, trade: ProposedTrade, limits: Mapping[str, object]) -> list[Violation]:
+    """Run every configured limit and return ALL violations, so one rejection explains everything wrong.
+
+    Order is fixed, whatever the order of ``limits``: POSITIVE_EQUITY (always), then the LIMITS in their
+    order. A key left out of ``limits`` is not checked; an unknown key raises ValueError (a typo must not
     silently switch a limit off).
     """
-    unknown = sorted(set(limits) - set(CHECK_ORDER))
+    unknown = sorted(set(limits) - set(LIMITS))
     if unknown:
-        raise ValueError(f"limits has unknown key(s) {unknown}; known keys are {list(CHECK_ORDER)}")
-    reasons = check_positive_equity(view, trade)
-    for key in CHECK_ORDER:
+        raise ValueError(f"limits has unknown key(s) {unknown}; known keys are {list(LIMITS)}")
+    violations = POSITIVE_EQUITY.check(view, trade)
+    for key, limit in LIMITS.items():
         if key in limits:
-            reasons.extend(_CHECKS[key](view, trade, limits[key]))
-    return reasons
+            violations.extend(limit.check(view, trade, limits[key]))
+    return violations

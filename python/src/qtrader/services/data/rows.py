@@ -23,9 +23,11 @@ import pyarrow.csv as pacsv
 import pyarrow.feather as feather
 import pyarrow.parquet as pq
 
-from qtrader.errors import DataError
+from qtrader.errors import DataError, bounded
 
 MAX_FRACTION_DIGITS = 12
+#: The contracts' decimals hold at most 26 integer digits (decimal128(38, 12) in Arrow).
+MAX_INTEGER_DIGITS = 26
 FIELDS = ("timestamp", "open", "high", "low", "close", "volume")
 _NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 
@@ -76,16 +78,51 @@ def read_table(path: Path, fmt: str) -> pa.Table:
             )
         table = pq.read_table(path) if fmt == "parquet" else feather.read_table(path)
     except (pa.ArrowInvalid, OSError) as exc:
-        raise DataError(f"{path}: cannot read as {fmt}: {exc}") from None
-    return table.cast(pa.schema([pa.field(f.name, pa.string()) for f in table.schema]), safe=False) \
-        if not all(pa.types.is_string(f.type) for f in table.schema) else table
+        if fmt == "csv" and "UTF8" in str(exc):
+            raise DataError(f"{_first_non_utf8_line(path)}: not UTF-8 text; save the file as UTF-8") from None
+        raise DataError(f"{path}: cannot read as {fmt}: {bounded(str(exc))}") from None
+    if all(pa.types.is_string(f.type) for f in table.schema):
+        return table
+    return pa.table([_as_text(table.column(i), f, path) for i, f in enumerate(table.schema)], names=table.schema.names)
+
+
+def _as_text(column: pa.ChunkedArray, field: pa.Field, path: Path) -> pa.ChunkedArray:
+    """A column as text: numbers, dates and times are spelled by Arrow; bytes must be UTF-8; nothing nested."""
+    if pa.types.is_string(field.type):
+        return column
+    if pa.types.is_nested(field.type):
+        raise DataError(f"{path}: column {field.name!r} is of type {field.type}: a bar column holds numbers, "
+                        "text or times")
+    binary = pa.types.is_binary(field.type) or pa.types.is_large_binary(field.type) \
+        or pa.types.is_fixed_size_binary(field.type)
+    try:
+        return column.cast(pa.string(), safe=binary)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        what = "holds bytes that are not UTF-8 text" if binary else \
+            f"is of type {field.type}: a bar column holds numbers, text or times"
+        raise DataError(f"{path}: column {field.name!r} {what}") from None
+
+
+def _first_non_utf8_line(path: Path) -> str:
+    """``path:line`` of the first line that is not UTF-8 (CSV lines count from 1, the header included)."""
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, 1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return f"{path}:{number}"
+    return str(path)
 
 
 def _csv_header(path: Path) -> list[str]:
-    with path.open(encoding="utf-8") as handle:
-        first = handle.readline().rstrip("\r\n")
-    if not first:
+    with path.open("rb") as handle:
+        raw = handle.readline().rstrip(b"\r\n")
+    if not raw:
         raise DataError(f"{path}:1: the file is empty; expected a header row")
+    try:
+        first = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DataError(f"{path}:1: not UTF-8 text; save the file as UTF-8") from None
     return [name.strip().strip('"') for name in first.split(",")]
 
 
@@ -262,6 +299,10 @@ def _check_row(row: tuple, index: int, path: Path, fmt: str, first_line: int, la
         if value.as_tuple().exponent < -MAX_FRACTION_DIGITS:
             bad = BadRow("too_many_decimals", where,
                          f"{field} {text} has more than {MAX_FRACTION_DIGITS} fraction digits (the contracts' limit)")
+            break
+        if value.adjusted() >= MAX_INTEGER_DIGITS:
+            bad = BadRow("out_of_range", where, f"{field} {text.strip()[:40]} has more than {MAX_INTEGER_DIGITS} "
+                         "integer digits (the contracts' limit)")
             break
         if value < 0:
             kind = "negative_volume" if field == "volume" else "negative_price"

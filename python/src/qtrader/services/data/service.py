@@ -168,10 +168,23 @@ class DataService:
                 (fields["occurred_at"], fields["open"], fields["high"], fields["low"], fields["close"],
                  fields["volume"]) = item
                 yield adopt(cls, fields, fields_set)
+            if sequence - start == actions and not self.config.allow_empty:
+                raise DataError(self._empty_message())
         finally:
             self._sequence = sequence
             self.stats.actions_published += actions
             self.stats.bars_published += sequence - start - actions
+
+    def _empty_message(self) -> str:
+        config = self.config
+        window = ""
+        if config.start and config.end and config.start > config.end:
+            window = f"; data.start {config.start} is after data.end {config.end}"
+        elif config.start or config.end:
+            window = f" inside data.start {config.start or '-'} .. data.end {config.end or '-'}"
+        return (f"no bars{window}: the data ({', '.join(s.path for s in config.sources)}) gave none "
+                f"({self.stats.rows_read} rows read, {self.stats.rows_skipped} skipped); set data.allow_empty: true "
+                "if an empty run is expected")
 
     def _bar_template(self, source: SourceConfig) -> dict:
         """A PriceBar's complete field dict with what its source decides filled in."""

@@ -9,11 +9,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
-
 from qtrader.contracts.config import parse_config
 from qtrader.contracts.generated.config_models import LimitsPolicy, Policy, SizingPolicy
 from qtrader.errors import ConfigError
+from qtrader.safe_yaml import load_yaml, load_yaml_file
 
 __all__ = ["BUILTIN_POLICIES", "LimitsPolicy", "Policy", "SizingPolicy", "limits_mapping", "load_policy"]
 
@@ -32,18 +31,16 @@ def load_policy(spec: str | Mapping[str, Any] | None, base_dir: Path = Path(".")
     if isinstance(spec, Mapping):
         return parse_config(Policy, spec, "manager.policy")
     if spec in BUILTIN_POLICIES:
-        text = (resources.files("qtrader.services.manager") / "policies" / f"{spec}.yaml").read_text()
         where = f"built-in policy {spec}"
+        raw = load_yaml((resources.files("qtrader.services.manager") / "policies" / f"{spec}.yaml").read_text(), where)
     else:
         path = Path(spec) if Path(spec).is_absolute() else base_dir / spec
         if not path.exists():
             raise ConfigError(f"manager.policy: {spec!r} is neither a built-in ({', '.join(BUILTIN_POLICIES)}) "
                               f"nor an existing file ({path})")
-        text, where = path.read_text(), str(path)
-    try:
-        raw = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{where}: not valid YAML: {exc}") from None
+        where = str(path)
+        raw = load_yaml_file(path)
+    raw = raw or {}
     if not isinstance(raw, Mapping):
         raise ConfigError(f"{where}: a policy is a mapping of sizing, limits, ...")
     return parse_config(Policy, raw, where)

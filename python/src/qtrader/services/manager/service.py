@@ -18,17 +18,15 @@ from qtrader.contracts.generated.models.common.types_v1 import (
 )
 from qtrader.contracts.generated.models.manager.cancel_order_v1 import CancelOrder
 from qtrader.contracts.generated.models.manager.order_v1 import Order
-from qtrader.contracts.generated.models.manager.signal_rejected_v1 import Reason, SignalRejected
+from qtrader.contracts.generated.models.manager.signal_rejected_v1 import Reason, RejectionCode, SignalRejected
 from qtrader.contracts.scalars import timestamp_to_str
-from qtrader.libraries.risk import PortfolioView, ProposedTrade, run_checks
 from qtrader.contracts.generated.config_models import ManagerConfig
+from qtrader.libraries.risk import PortfolioView, ProposedTrade, Violation, run_checks
 from qtrader.services.base import Service, parse_config
 from qtrader.services.manager.policy import Policy, limits_mapping, load_policy
 from qtrader.services.manager.sizing import ReturnVolatility, size
 
 _TERMINAL = {OrderStatus.FILLED, OrderStatus.CANCELED, OrderStatus.REJECTED, OrderStatus.EXPIRED}
-_REASON_CODES = {"concentration": "CONCENTRATION", "gross_leverage": "GROSS_LEVERAGE", "max_positions": "MAX_POSITIONS",
-                 "drawdown": "DRAWDOWN_THROTTLE", "equity": "NON_POSITIVE_EQUITY"}
 _ZERO = Decimal(0)
 _CONTEXT = Context(prec=40, rounding=ROUND_HALF_EVEN)
 
@@ -48,7 +46,6 @@ class ManagerService(Service):
         self.consumes = type(self).consumes if needs_bars else tuple(t for t in type(self).consumes if t != "PriceBar")
         self._state = None
         self._unsynced = None  # the latest state, until its positions and marks are read into the caches below
-        self._peak = _ZERO
         self._positions: dict[str, Decimal] = {}
         self._prices: dict[str, Decimal] = {}
         self._vol: dict[str, ReturnVolatility] = {}
@@ -69,8 +66,6 @@ class ManagerService(Service):
 
     def on_portfolio_state(self, state) -> None:
         self._state = state
-        if state.equity > self._peak:
-            self._peak = state.equity
         self._unsynced = state  # read lazily: a state arrives every bar, a signal rarely
 
     def _sync(self) -> None:
@@ -113,7 +108,7 @@ class ManagerService(Service):
         if reasons:
             self.emit(SignalRejected, signal_id=signal.event_id, strategy_id=signal.strategy_id, symbol=signal.symbol,
                       intention=signal.intention,
-                      reasons=[Reason.model_construct(code=code, message=message) for code, message in reasons])
+                      reasons=[Reason.model_construct(code=r.code, message=r.message) for r in reasons])
             return
         if Intention(signal.intention) in (Intention.CLOSE_LONG, Intention.CLOSE_SHORT):
             self._cancel_exits(signal.symbol)
@@ -124,45 +119,49 @@ class ManagerService(Service):
         for order_id in sorted(o for o, s in self._exits.items() if s == symbol):
             self.emit(CancelOrder, order_id=order_id, reason="position closed by signal")
 
-    def _decide(self, signal) -> tuple[list[tuple[str, str]], Side | None, Decimal]:
+    def _decide(self, signal) -> tuple[list[Violation], Side | None, Decimal]:
         intention, symbol = Intention(signal.intention), signal.symbol
         if self._state is None:
-            return [("NO_PORTFOLIO_STATE", "no PortfolioState received yet: equity and positions are unknown")], None, _ZERO
+            return [Violation(RejectionCode.NO_PORTFOLIO_STATE,
+                              "no PortfolioState received yet: equity and positions are unknown")], None, _ZERO
         position = self.projected_position(symbol)
         if intention in (Intention.CLOSE_LONG, Intention.CLOSE_SHORT):
             long = intention is Intention.CLOSE_LONG
             if (position <= 0) if long else (position >= 0):
-                return [("NO_POSITION", f"{intention.value}: no {'long' if long else 'short'} position in {symbol} "
-                                        f"(position including working orders: {position})")], None, _ZERO
+                return [Violation(RejectionCode.NO_POSITION,
+                                  f"{intention.value}: no {'long' if long else 'short'} position in {symbol} "
+                                  f"(position including working orders: {position})")], None, _ZERO
             return [], Side.SELL if long else Side.BUY, abs(position)
         long = intention is Intention.OPEN_LONG
-        reasons: list[tuple[str, str]] = []
+        reasons: list[Violation] = []
         if not long and not self.policy.allow_short:
-            reasons.append(("SHORT_NOT_ALLOWED", "OPEN_SHORT: the policy does not allow short positions (allow_short)"))
+            reasons.append(Violation(RejectionCode.SHORT_NOT_ALLOWED,
+                                     "OPEN_SHORT: the policy does not allow short positions (allow_short)"))
         if long and position < 0 or not long and position > 0:
-            reasons.append(("OPPOSITE_POSITION", f"{intention.value}: {symbol} position is {position}; "
-                                                 f"close it first ({'CLOSE_SHORT' if long else 'CLOSE_LONG'})"))
+            reasons.append(Violation(RejectionCode.OPPOSITE_POSITION,
+                                     f"{intention.value}: {symbol} position is {position}; "
+                                     f"close it first ({'CLOSE_SHORT' if long else 'CLOSE_LONG'})"))
         elif position != 0 and not self.policy.allow_pyramiding:
-            reasons.append(("ALREADY_OPEN", f"{intention.value}: already holding {position} {symbol} "
-                                            "(allow_pyramiding is off)"))
+            reasons.append(Violation(RejectionCode.ALREADY_OPEN,
+                                     f"{intention.value}: already holding {position} {symbol} (allow_pyramiding is off)"))
         price = signal.price
         if price <= 0:
-            reasons.append(("BAD_PRICE", f"signal price must be > 0 to size an order, got {price}"))
+            reasons.append(Violation(RejectionCode.BAD_PRICE, f"signal price must be > 0 to size an order, got {price}"))
             return reasons, None, _ZERO
         missing = self._missing_prices(signal)
         if missing:
-            reasons.append(("MISSING_PRICE", missing))
+            reasons.append(Violation(RejectionCode.MISSING_PRICE, missing))
         quantity, source = self._quantity(signal, price)
         if quantity <= 0:
-            reasons.append(("SIZE_ZERO", f"{source} gives 0 {symbol} at {price} with equity {self._state.equity} "
-                                         f"(lot size {self.policy.sizing.lot_size})"))
+            reasons.append(Violation(RejectionCode.SIZE_ZERO,
+                                     f"{source} gives 0 {symbol} at {price} with equity {self._state.equity} "
+                                     f"(lot size {self.policy.sizing.lot_size})"))
             return reasons, None, _ZERO
         side = Side.BUY if long else Side.SELL
         view = PortfolioView(equity=self._state.equity, cash=self._state.cash, positions=self._positions,
-                             prices=self._prices_for_view(), peak_equity=self._peak)
+                             prices=self._prices_for_view(), peak_equity=self._state.peak_equity)
         trade = ProposedTrade(symbol=symbol, side=side.value, quantity=quantity, price=price)
-        for message in run_checks(view, trade, self._limits):
-            reasons.append((_REASON_CODES.get(message.split(":", 1)[0], "LIMIT"), message))
+        reasons.extend(run_checks(view, trade, self._limits))
         return reasons, side, quantity
 
     def _quantity(self, signal, price: Decimal) -> tuple[Decimal, str]:

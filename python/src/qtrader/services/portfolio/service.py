@@ -44,6 +44,7 @@ from qtrader.contracts.generated.models.portfolio.portfolio_state_v1 import (
 )
 from qtrader.contracts.validation import parse_event
 from qtrader.errors import ConfigError, ContractError, DataError
+from qtrader.libraries.performance.drawdown import next_peak
 from qtrader.services.base import Service, handler_method
 from qtrader.services.portfolio import ledger as kinds
 from qtrader.services.portfolio.accruals import borrow_fee, charge_with_carry, interest
@@ -642,13 +643,10 @@ class PortfolioService(Service):
     def _emit(self, reason: StateReason, closed: list[ClosedLot] | None = None) -> None:
         fields = self._payload.copy()  # every field of a PortfolioState: the event takes this dict over
         fields["reason"] = reason
+        fields["peak_equity"] = self._peak = next_peak(self._peak, fields["equity"])
         if closed:
             fields["closed_lots"] = closed
-        state = self.emit_complete(PortfolioState, fields)
-        equity = self._payload["equity"]
-        if equity > self._peak:
-            self._peak = equity
-        self._state = state
+        self._state = self.emit_complete(PortfolioState, fields)
 
     # -- messages -------------------------------------------------------------------------------------------
 

@@ -14,7 +14,10 @@ from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from pathlib import Path
 
+import numpy as np
+
 from qtrader.errors import ConfigError, DataError
+from qtrader.libraries.performance import CurveStats
 
 _CTX = Context(prec=34, rounding=ROUND_HALF_EVEN)
 _ZERO = Decimal(0)
@@ -133,3 +136,36 @@ def scaled_to_equity(levels: Sequence[Decimal | None], equity: Sequence[Decimal]
     values: list[Decimal | None] = [None] * len(levels)
     BenchmarkWalk(values.__setitem__).add(levels, equity)
     return values
+
+
+class BenchmarkCurve:
+    """The benchmark's buy-and-hold value as a curve of its own (one point per equity point with a close, keyed by
+    the point's index), gathered a chunk at a time: its statistics stand beside the strategy's in the report."""
+
+    def __init__(self, on_value: Callable[[int, Decimal], None] | None = None) -> None:
+        self.stats = CurveStats(keep_times=False)
+        self._on_value = on_value
+        self._indices: list[int] = []
+        self._values: list[Decimal] = []
+
+    def on_value(self, index: int, value: Decimal) -> None:
+        """BenchmarkWalk's callback: the value at point ``index`` (in index order)."""
+        if self._on_value is not None:
+            self._on_value(index, value)
+        self._indices.append(index)
+        self._values.append(value)
+
+    def flush(self) -> None:
+        """Hand the values gathered so far to the statistics (call after each piece of the curve)."""
+        if self._indices:
+            self.stats.add(self._indices, self._values, validate=False)
+            self._indices, self._values = [], []
+
+
+def returns_by_period(returns: Mapping[int, float], points: int) -> np.ndarray:
+    """{point index i: return} as an array over the periods 1..points-1 (element i-1), NaN where there is none."""
+    out = np.full(max(points - 1, 0), np.nan)
+    if returns:
+        index = np.fromiter(returns.keys(), dtype=np.int64, count=len(returns))
+        out[index - 1] = np.fromiter(returns.values(), dtype=np.float64, count=len(returns))
+    return out

@@ -98,10 +98,26 @@ class CurveSeries:
         self.month_table: dict[int, dict[int | str, float | None]] = {}
         self._times: list[datetime] | None = []
         self._micros = array("q")
+        self._gross: list[np.ndarray] = []
+        self._net: list[np.ndarray] = []
+        self.positions = bytearray()  # open positions per point (see rows.state_point)
+        #: Filled at the end of the gathering (tearsheet.py reads them): the benchmark's return per period (NaN
+        #: where it has none), the worst drawdown episodes, the benchmark's own curve statistics.
+        self.benchmark_returns: np.ndarray | None = None
+        self.worst_drawdowns: list[Any] = []
+        self.benchmark_stats: Any = None
 
     def add(self, equity: Sequence[Decimal], drawdown: Sequence[Decimal],
-            times: Sequence[datetime] | None = None, micros: array | None = None) -> None:
-        """The next points: equity and drawdown decimals, and their times (datetimes, or UTC micro stamps)."""
+            times: Sequence[datetime] | None = None, micros: array | None = None,
+            gross: Sequence[str] | None = None, net: Sequence[str] | None = None,
+            positions: bytes | None = None) -> None:
+        """The next points: equity and drawdown decimals, and their times (datetimes, or UTC micro stamps); the
+        gross and net exposure (decimal texts) and the open positions, when known."""
+        if gross is not None and net is not None:
+            self._gross.append(np.array(gross, dtype=np.float64))
+            self._net.append(np.array(net, dtype=np.float64))
+        if positions is not None:
+            self.positions += positions
         self._equity.extend([_num_or_nan(v) for v in equity])
         self._drawdown.extend([_num_or_nan(float(v) * 100) for v in drawdown])
         self._bench.extend([_NAN] * len(equity))
@@ -131,6 +147,12 @@ class CurveSeries:
 
     def benchmark(self) -> np.ndarray:
         return np.frombuffer(self._bench, dtype=np.float64)
+
+    def exposures(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(gross, net) exposure per point, None when not gathered."""
+        if not self._gross:
+            return None
+        return np.concatenate(self._gross), np.concatenate(self._net)
 
 
 def _floats(values: np.ndarray, idx: list[int]) -> list[float | None]:

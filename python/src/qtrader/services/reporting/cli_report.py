@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-import yaml
 
 from qtrader.contracts.validation import parse_event
 from qtrader.errors import ConfigError, DataError
+from qtrader.safe_yaml import load_yaml_file
 from qtrader.services.reporting.config import SECTION
 from qtrader.services.reporting.service import ReportingService
 
@@ -27,10 +27,7 @@ def read_run_config(run_dir: Path) -> dict[str, Any]:
     path = run_dir / CONFIG_FILE
     if not path.is_file():
         return {}
-    try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    loaded = load_yaml_file(path)
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):

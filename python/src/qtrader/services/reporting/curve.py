@@ -41,7 +41,7 @@ class Chunk(NamedTuple):
 
     times: list[datetime]  # the states' timestamps (aware, UTC)
     columns: tuple[str, ...]  # per DECIMAL_COLUMNS: str() of each point's Decimal, joined by "\n"
-    exposed: bytes  # 1 where the state held a non-zero position
+    exposed: bytes  # the number of open positions (0: none non-zero; capped at 255), see rows.state_point
 
 
 def datetime_of(micros: int) -> datetime:

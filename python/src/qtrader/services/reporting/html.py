@@ -25,7 +25,10 @@ from qtrader.contracts.scalars import decimal_to_str, timestamp_to_str
 from qtrader.errors import ConfigError
 from qtrader.libraries.performance import CurveStats
 from qtrader.services.reporting import charts
+from qtrader.services.reporting import tearsheet
 from qtrader.services.reporting.charts import CurveSeries
+from qtrader.services.reporting.config import ReportingConfig
+from qtrader.services.reporting.prices import PriceBook, trades_figure
 from qtrader.services.reporting.formatting import format_metric, metric_label, metric_rows, money, pct
 from qtrader.services.reporting.monthly import monthly_returns
 from qtrader.services.reporting.rows import TRADE_COLUMNS
@@ -60,17 +63,28 @@ class ReportData:
     #: The curve as the charts need it, when already gathered (a long run's report): equity_rows and
     #: benchmark_values are then not read.
     series: CurveSeries | None = None
+    #: The reporting settings (windows, table sizes, annualisation) the tearsheet sections use.
+    settings: ReportingConfig = field(default_factory=ReportingConfig)
+    #: Every symbol's closes, for the trades-on-price chart (None: no such chart).
+    prices: PriceBook | None = None
 
 
 def series_of(rows: Sequence[Mapping[str, Any]], benchmark_values: Sequence[Decimal | None] | None) -> CurveSeries:
     """The CurveSeries of whole equity rows (timestamp, equity, drawdown) and benchmark values."""
     series = CurveSeries()
-    series.add([r["equity"] for r in rows], [r["drawdown"] for r in rows], times=[r["timestamp"] for r in rows])
+    series.add([r["equity"] for r in rows], [r["drawdown"] for r in rows], times=[r["timestamp"] for r in rows],
+               gross=[str(r["gross_exposure"]) for r in rows], net=[str(r["market_value"]) for r in rows])
     if benchmark_values is not None:
         for i, value in enumerate(benchmark_values):
             series.set_benchmark(i, value)
-    series.returns = CurveStats.of([(r["timestamp"], r["equity"]) for r in rows]).returns()
+    stats = CurveStats.of([(r["timestamp"], r["equity"]) for r in rows], keep_episodes=True)
+    series.returns = stats.returns()
     series.month_table = monthly_returns(rows)
+    series.worst_drawdowns = stats.worst_drawdowns(len(rows))
+    if benchmark_values is not None:
+        points = [(i, v) for i, v in enumerate(benchmark_values) if v is not None]
+        if points:
+            series.benchmark_stats = CurveStats.of(points)
     return series
 
 
@@ -227,6 +241,47 @@ def _activity(data: ReportData) -> str:
     return "".join(parts)
 
 
+def _tearsheet(data: ReportData, series: CurveSeries, plots: _Charts) -> str:
+    """The sections of issue #22 (tearsheet.py): benchmark beside the strategy, cumulative returns, rolling
+    statistics, worst drawdowns, exposure and positions, P&L by symbol and strategy."""
+    settings = data.settings
+    rows = series.n
+    bench = tearsheet.benchmark_metrics(series, settings)
+    cumulative = tearsheet.cumulative_figure(series, data.benchmark_label, settings.log_scale) if rows else None
+    parts = ['<section id="benchmark-section"><h2>Strategy and benchmark</h2>',
+             tearsheet.side_by_side_table(data.metrics, bench, data.benchmark_label),
+             plots.chart("chart-cumulative", cumulative, "no equity data: no cumulative returns"), "</section>",
+             '<section id="rolling-section"><h2>Rolling statistics</h2>']
+    for chart_id, figure, empty in tearsheet.rolling_figures(series, settings, data.benchmark_label):
+        parts.append(plots.chart(chart_id, figure, empty))
+    parts.append("</section>")
+    if settings.worst_drawdowns:
+        parts += ['<section id="worst-drawdowns-section"><h2>Worst drawdowns</h2>',
+                  tearsheet.worst_drawdowns_table(series.worst_drawdowns[:settings.worst_drawdowns]), "</section>"]
+    parts += ['<section id="exposure-section"><h2>Exposure and positions</h2>',
+              plots.chart("chart-exposure", tearsheet.exposure_figure(series),
+                          "no exposure data (a report rebuilt from equity rows)"),
+              plots.chart("chart-positions", tearsheet.positions_figure(series),
+                          "no position counts (a report rebuilt from equity rows)")]
+    parts.append("</section>")
+    parts.append('<section id="trades-on-price-section"><h2>Trades on the price, P&amp;L by symbol</h2>')
+    figure = None
+    if data.prices is not None:
+        figure = trades_figure(data.prices, data.trade_rows, settings.price_chart_symbols)
+    parts.append(plots.chart("chart-trades-on-price", figure, "no bars kept (reporting.price_chart_symbols: 0)"))
+    by_symbol = tearsheet.pnl_by(data.trade_rows, "symbol")
+    by_strategy = tearsheet.pnl_by(data.trade_rows, "strategy_id")
+    tables = []
+    if len(by_symbol) > 1:
+        tables.append(tearsheet.pnl_table(by_symbol, "Symbol", "pnl-by-symbol"))
+    if len(by_strategy) > 1:
+        tables.append(tearsheet.pnl_table(by_strategy, "Strategy", "pnl-by-strategy"))
+    if tables:
+        parts.append(f'<div class="two-col">{"".join(f"<div>{t}</div>" for t in tables)}</div>')
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
 def _config_yaml(run_config: Mapping[str, Any]) -> str:
     if not run_config:
         return "# (no run config)\n"
@@ -319,6 +374,7 @@ def build_html(data: ReportData) -> str:
 <section id="drawdown-section"><h2>Drawdown</h2>
 {plots.chart("chart-drawdown", drawdown, "no equity data: no drawdown")}
 </section>
+{_tearsheet(data, series, plots)}
 <section id="monthly-section"><h2>Monthly returns</h2>
 {_monthly_table(series.month_table)}
 </section>

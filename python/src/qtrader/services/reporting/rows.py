@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any, NamedTuple
 
 from qtrader.contracts.generated.models.portfolio.portfolio_state_v1 import ClosedLot, PortfolioState
+from qtrader.libraries.performance.drawdown import depths
 
 #: Derived decimals (drawdown, holding days) keep 12 fraction digits, the scale of the Parquet exports.
 SCALE = Decimal("1e-12")
@@ -40,14 +41,17 @@ StatePoint = tuple
 
 
 def state_point(state: PortfolioState) -> StatePoint:
-    """The point of one state."""
-    exposed = False
-    for position in state.positions:
+    """The point of one state. Its last item is the number of open positions (capped at 255, it is kept as one
+    byte), 0 when no position is non-zero: the portfolio lists only open positions, so the first non-zero one
+    settles it without reading the others (this runs once per state)."""
+    positions = state.positions
+    held = 0
+    for position in positions:
         if position.quantity:
-            exposed = True
+            held = min(len(positions), 255)
             break
     return (state.occurred_at, state.cash, state.market_value, state.equity, state.gross_exposure, state.leverage,
-            exposed)
+            held)
 
 
 class EquityRow(NamedTuple):
@@ -70,25 +74,16 @@ class EquityRow(NamedTuple):
 
 
 class Drawdowns:
-    """The drawdown column, computed piece by piece: equity / max(equity so far) - 1, rounded half-even to 12
-    places; 0 while the peak is <= 0 (a drawdown from a non-positive peak has no meaning)."""
+    """The drawdown column, computed piece by piece by the one drawdown rule (libraries/performance/drawdown.py):
+    the depth below the running peak, rounded half-even to 12 places; 0 at the peak and while the peak is <= 0."""
 
     def __init__(self) -> None:
         self.peak: Decimal | None = None
 
     def of(self, equities: Iterable[Decimal]) -> list[Decimal]:
         """The drawdowns of the next points (in time order)."""
-        out: list[Decimal] = []
-        peak = self.peak
-        for equity in equities:
-            if peak is None or equity > peak:
-                peak = equity
-            if peak > _ZERO and equity < peak:
-                out.append(quantize12(_CTX.subtract(_CTX.divide(equity, peak), 1)))
-            else:
-                out.append(_ZERO)
-        self.peak = peak
-        return out
+        found, self.peak = depths(list(equities), self.peak, _CTX)
+        return [_ZERO if d is None else quantize12(d) for d in found]
 
 
 def holding_days(opened: datetime, closed: datetime) -> Decimal:

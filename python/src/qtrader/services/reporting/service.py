@@ -24,10 +24,12 @@ from qtrader.contracts.scalars import decimal_to_str, timestamp_to_str
 from qtrader.libraries.performance import CurveStats, Trade, compute_metrics
 from qtrader.services.reporting import exports
 from qtrader.services.reporting.benchmark import (
+    BenchmarkCurve,
     BenchmarkWalk,
     align_levels,
     level_returns,
     read_benchmark_csv,
+    returns_by_period,
     scaled_to_equity,
 )
 from qtrader.services.reporting.charts import CurveSeries
@@ -44,6 +46,7 @@ from qtrader.services.reporting.curve import (
 )
 from qtrader.services.reporting.html import ReportData, build_html
 from qtrader.services.reporting.monthly import MonthEnds
+from qtrader.services.reporting.prices import PriceBook
 from qtrader.services.reporting.rows import (
     EQUITY_COLUMNS,
     TRADE_COLUMNS,
@@ -117,10 +120,12 @@ class ReportingService:
         self._trades: list[dict[str, Any]] = []
         self._notional = _ZERO
         self._fills = 0
+        self._fill_strategy: dict[str, str] = {}  # fill_id -> strategy_id: a closed lot's strategy (P&L by strategy)
         self._counts: Counter[str] = Counter()
         self._rejections: list[dict[str, Any]] = []
         self._rejection_codes: Counter[str] = Counter()
         self._bench_closes: dict[datetime, Decimal] = {}
+        self._prices = PriceBook()
         self._rows_cache: list[EquityRow] | None = None
 
     # -- observing --------------------------------------------------------------------------------------------
@@ -138,8 +143,9 @@ class ReportingService:
         """Observe an EventBus the cheap way: only the types the report uses, with the bus's own event counts
         (the same figures ``observe`` would count). Call once, after ``reset``."""
         for event_type, handler in self._handlers.items():
-            if event_type == "PriceBar" and (self.config.benchmark is None or self.config.benchmark.symbol is None):
-                continue  # bars matter only for a benchmark symbol of the run's own data
+            if event_type == "PriceBar" and not self.config.price_chart_symbols \
+                    and (self.config.benchmark is None or self.config.benchmark.symbol is None):
+                continue  # bars matter only for the price chart and a benchmark symbol of the run's own data
             bus.observe(handler, [event_type])
         self._counts = bus.counts
 
@@ -161,10 +167,13 @@ class ReportingService:
                 points.append(point)
         self._rows_cache = None
         for lot in state.closed_lots or ():
-            self._trades.append(trade_row(lot))
+            row = trade_row(lot)
+            row["strategy_id"] = self._fill_strategy.get(lot.lot_id)  # lot ids are the opening fill's fill_id
+            self._trades.append(row)
 
     def _on_fill(self, fill: Any) -> None:
         self._fills += 1
+        self._fill_strategy[fill.fill_id] = fill.strategy_id
         self._notional = _CTX.add(self._notional, _CTX.abs(_CTX.multiply(fill.quantity, fill.price)))
 
     def _on_signal_rejected(self, event: Any) -> None:
@@ -180,6 +189,8 @@ class ReportingService:
         })
 
     def _on_price_bar(self, bar: Any) -> None:
+        if self.config.price_chart_symbols:
+            self._prices.add(bar.symbol, bar.occurred_at, bar.close)
         bench = self.config.benchmark
         if bench is not None and bench.symbol is not None and bar.symbol == bench.symbol:
             self._bench_closes[bar.occurred_at] = bar.close
@@ -204,7 +215,7 @@ class ReportingService:
 
     def trade_rows(self) -> list[dict[str, Any]]:
         """One row per closed lot, in the order they were closed, columns TRADE_COLUMNS."""
-        return list(self._trades)
+        return [{c: t[c] for c in TRADE_COLUMNS} for t in self._trades]
 
     def exposure(self) -> list[bool]:
         """Per equity timestamp: True when the state there held any non-zero position."""
@@ -264,12 +275,13 @@ class ReportingService:
         bench = self.config.benchmark
         by_time = self._bench_closes if bench is not None and bench.symbol is not None else None
         by_date = self._bench_by_date if bench is not None and bench.symbol is None else None
-        stats = CurveStats(keep_times=False)
+        stats = CurveStats(keep_times=False, worst=self.config.worst_drawdowns)
         series = CurveSeries()
         months = MonthEnds()
         drawdowns = Drawdowns()
         exposed = bytearray()
-        walk = BenchmarkWalk(series.set_benchmark) if bench is not None else None
+        bench_curve = BenchmarkCurve(series.set_benchmark) if bench is not None else None
+        walk = BenchmarkWalk(bench_curve.on_value) if bench_curve is not None else None
         error: Exception | None = None
         handle = writer = parquet = None
         if run_dir is not None:
@@ -284,12 +296,13 @@ class ReportingService:
                 n = len(d.equity)
                 dd = drawdowns.of(d.equity)
                 stats.add(d.times, d.equity, validate=False)
-                series.add(d.equity, dd, micros=d.micros)
+                series.add(d.equity, dd, micros=d.micros, gross=d.texts[3], net=d.texts[1], positions=d.exposed)
                 keys, ends = month_keys(d.micros)
                 months.add(keys, [d.equity[i] for i in ends], first=d.equity[0])
                 exposed += d.exposed
                 if walk is not None:
                     walk.add(align_levels(d.times, by_time=by_time, by_date=by_date), d.equity)
+                    bench_curve.flush()
                 if writer is not None:
                     stamps = timestamp_texts(d.micros)
                     texts = [_csv_texts(chunk.columns[k], d.texts[k]) for k in range(len(DECIMAL_COLUMNS))]
@@ -315,6 +328,10 @@ class ReportingService:
                 handle.close()
         series.returns = stats.returns()
         series.month_table = months.table()
+        series.worst_drawdowns = stats.worst_drawdowns(self.config.worst_drawdowns)
+        if walk is not None and bench_curve is not None:
+            series.benchmark_returns = returns_by_period(walk.returns, stats.n)
+            series.benchmark_stats = bench_curve.stats
         return _Gathered(stats, series, bytes(exposed), walk.returns if walk is not None else None,
                          walk is not None and walk.any_level, error)
 
@@ -348,6 +365,10 @@ class ReportingService:
             traded_notional=self._notional,
         )
 
+    def series(self) -> CurveSeries:
+        """The curve as the report's charts and tearsheet use it (returns, benchmark returns, worst drawdowns...)."""
+        return self._gather().series
+
     def metrics(self, periods_per_year: float | None = None, risk_free_rate: float | None = None) -> dict[str, Any]:
         """compute_metrics on this run's curve, trades, benchmark, exposure and traded notional."""
         return self._metrics_of(self._gather(), periods_per_year, risk_free_rate)
@@ -364,10 +385,11 @@ class ReportingService:
         """Everything the HTML page shows (with the whole equity rows and benchmark values)."""
         rows = self.equity_rows()
         title, label = self._title_and_label(run_config)
+        gathered = self._gather()
         return ReportData(
             title=title,
             equity_rows=rows,
-            trade_rows=self.trade_rows(),
+            trade_rows=list(self._trades),  # with each trade's strategy_id (P&L by strategy)
             metrics=dict(metrics),
             benchmark_label=label,
             benchmark_values=scaled_to_equity(self.benchmark_levels(), [r["equity"] for r in rows]),
@@ -378,6 +400,9 @@ class ReportingService:
             fills=self._fills,
             run_config=run_config,
             warnings=self.warnings(),
+            series=gathered.series,
+            settings=self.config,
+            prices=self._prices,
         )
 
     def finish(self, run_dir: Path, run_config: Mapping[str, Any]) -> dict[str, Any]:
@@ -401,10 +426,12 @@ class ReportingService:
             warnings = self._warnings(bool(gathered.stats.n), gathered.any_level)
             title, label = self._title_and_label(run_config)
             data = ReportData(
-                title=title, equity_rows=(), trade_rows=trades, metrics=dict(metrics), benchmark_label=label,
+                title=title, equity_rows=(), trade_rows=list(self._trades), metrics=dict(metrics),
+                benchmark_label=label,
                 event_counts=self.event_counts(), rejection_counts=self.rejection_counts(),
                 rejections=self.rejections(), traded_notional=self._notional, fills=self._fills,
-                run_config=run_config, warnings=warnings, series=gathered.series,
+                run_config=run_config, warnings=warnings, series=gathered.series, settings=self.config,
+                prices=self._prices,
             )
             (run_dir / "report.html").write_text(build_html(data), encoding="utf-8")
         return metrics

@@ -35,7 +35,12 @@ class Envelope(ContractModel):
         ),
     ]
     schema_version: Annotated[
-        int, Field(description="Major version of the event's schema.", ge=1)
+        int,
+        Field(
+            description="Major version of the event's schema.",
+            ge=1,
+            le=9223372036854775807,
+        ),
     ]
     occurred_at: Annotated[
         UtcTimestamp,

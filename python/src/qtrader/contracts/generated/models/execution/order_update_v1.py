@@ -77,6 +77,7 @@ class OrderUpdate(ContractModel):
         Field(
             description="Why the transition happened (e.g. 'limit reached', 'quantity must be > 0').",
             min_length=1,
+            pattern='^[^\\x00-\\x1f\\x7f]+$',
         ),
     ]
     filled_quantity: Annotated[
@@ -99,5 +100,10 @@ class OrderUpdate(ContractModel):
     ] = None
     idempotency_key: Annotated[
         str | None,
-        Field(description="The order's idempotency key.", max_length=256, min_length=1),
+        Field(
+            description="The order's idempotency key.",
+            max_length=256,
+            min_length=1,
+            pattern='^[^\\x00-\\x1f\\x7f]+$',
+        ),
     ] = None

@@ -61,5 +61,10 @@ class CancelOrder(ContractModel):
     ] = None
     order_id: Annotated[EventId, Field(description='The order to cancel.')]
     reason: Annotated[
-        str, Field(description='Why the order is canceled.', min_length=1)
+        str,
+        Field(
+            description='Why the order is canceled.',
+            min_length=1,
+            pattern='^[^\\x00-\\x1f\\x7f]+$',
+        ),
     ]

@@ -79,6 +79,7 @@ class Order(ContractModel):
             description='{strategy_id}-{signal_id}-{timestamp}; a repeated key returns the cached result and changes nothing.',
             max_length=256,
             min_length=1,
+            pattern='^[^\\x00-\\x1f\\x7f]+$',
         ),
     ]
     strategy_id: Annotated[

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
@@ -10,6 +11,26 @@ from qtrader.contracts.base import ContractModel
 from qtrader.contracts.scalars import EventId, UtcTimestamp
 
 from ..common import types_v1
+
+
+class RejectionCode(StrEnum):
+    """
+    Machine-readable reason code, UPPER_SNAKE (e.g. MAX_POSITIONS).
+    """
+
+    NO_PORTFOLIO_STATE = 'NO_PORTFOLIO_STATE'
+    NO_POSITION = 'NO_POSITION'
+    SHORT_NOT_ALLOWED = 'SHORT_NOT_ALLOWED'
+    OPPOSITE_POSITION = 'OPPOSITE_POSITION'
+    ALREADY_OPEN = 'ALREADY_OPEN'
+    BAD_PRICE = 'BAD_PRICE'
+    MISSING_PRICE = 'MISSING_PRICE'
+    SIZE_ZERO = 'SIZE_ZERO'
+    NON_POSITIVE_EQUITY = 'NON_POSITIVE_EQUITY'
+    CONCENTRATION = 'CONCENTRATION'
+    GROSS_LEVERAGE = 'GROSS_LEVERAGE'
+    MAX_POSITIONS = 'MAX_POSITIONS'
+    DRAWDOWN_THROTTLE = 'DRAWDOWN_THROTTLE'
 
 
 class Reason(ContractModel):
@@ -22,10 +43,10 @@ class Reason(ContractModel):
         frozen=True,
     )
     code: Annotated[
-        str,
+        RejectionCode,
         Field(
             description='Machine-readable reason code, UPPER_SNAKE (e.g. MAX_POSITIONS).',
-            pattern='^[A-Z][A-Z0-9_]*$',
+            title='RejectionCode',
         ),
     ]
     message: Annotated[
@@ -33,6 +54,7 @@ class Reason(ContractModel):
         Field(
             description='Human-readable explanation naming the figures involved.',
             min_length=1,
+            pattern='^[^\\x00-\\x1f\\x7f]+$',
         ),
     ]
 

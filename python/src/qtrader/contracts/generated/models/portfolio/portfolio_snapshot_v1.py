@@ -266,7 +266,12 @@ class LedgerEntry(ContractModel):
         extra='forbid',
         frozen=True,
     )
-    sequence: Annotated[int, Field(description='Position in the ledger, from 0.', ge=0)]
+    sequence: Annotated[
+        int,
+        Field(
+            description='Position in the ledger, from 0.', ge=0, le=9223372036854775807
+        ),
+    ]
     kind: Annotated[
         str,
         Field(
@@ -367,7 +372,12 @@ class PortfolioSnapshot(ContractModel):
         ),
     ]
     events_handled: Annotated[
-        int, Field(description='Number of input events handled so far.', ge=0)
+        int,
+        Field(
+            description='Number of input events handled so far.',
+            ge=0,
+            le=9223372036854775807,
+        ),
     ]
     last_date: Annotated[
         IsoDate | None,

@@ -236,6 +236,12 @@ class PortfolioState(ContractModel):
         ),
     ]
     equity: Annotated[StrictDecimal, Field(description='cash + market_value.')]
+    peak_equity: Annotated[
+        StrictDecimal,
+        Field(
+            description='The highest equity of this state and of every earlier one, starting from the initial cash (the running peak the drawdown is measured from; see docs/metrics.md, Drawdowns). Never below equity.'
+        ),
+    ]
     gross_exposure: Annotated[
         NonNegativeDecimal,
         Field(description='Sum of the absolute market values of the positions.'),
