@@ -14,24 +14,13 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
+from qtrader.libraries.numbers import plain
+
 #: Any decimal written in plain notation, whatever its length (to tell decimal strings from other strings).
 PLAIN_DECIMAL_RE = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 _DECIMAL_RE = re.compile(r"^-?(0|[1-9][0-9]{0,25})(\.[0-9]{1,12})?$")
 _MAX_FRACTION_DIGITS = 12
 _MAX_INTEGER_DIGITS = 26
-
-
-def decimal_to_str(value: Decimal) -> str:
-    """Plain notation, never an exponent: Decimal('1E+3') -> '1000', Decimal('-0') -> '0'.
-
-    ``str`` is tried first (it is plain for every usual price or amount and much faster than ``format``).
-    """
-    text = str(value)
-    if "E" in text:
-        text = format(value, "f")
-    if text[0] == "-" and not value:
-        text = text[1:]
-    return text
 
 
 def _check_digits(value: Decimal, text: str) -> None:
@@ -69,18 +58,18 @@ def parse_decimal(value: Any) -> Decimal:
 def _non_negative(value: Any) -> Decimal:
     number = parse_decimal(value)
     if number < 0:
-        raise ValueError(f"must be >= 0, got {decimal_to_str(number)}")
+        raise ValueError(f"must be >= 0, got {plain(number)}")
     return number
 
 
 def _positive(value: Any) -> Decimal:
     number = parse_decimal(value)
     if number <= 0:
-        raise ValueError(f"must be > 0, got {decimal_to_str(number)}")
+        raise ValueError(f"must be > 0, got {plain(number)}")
     return number
 
 
-_DECIMAL_SERIALIZER = PlainSerializer(decimal_to_str, return_type=str)
+_DECIMAL_SERIALIZER = PlainSerializer(plain, return_type=str)
 
 StrictDecimal = Annotated[Decimal, BeforeValidator(parse_decimal), _DECIMAL_SERIALIZER,
                           WithJsonSchema({"type": "string", "pattern": _DECIMAL_RE.pattern})]

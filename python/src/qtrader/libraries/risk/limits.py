@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Context, Decimal, InvalidOperation
 from types import MappingProxyType
 
-from qtrader.libraries.risk._numbers import as_count, as_decimal, plain, risk_context
+from qtrader.libraries.risk._numbers import as_count, as_decimal, risk_context, shown
 
 _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
@@ -127,13 +127,13 @@ def _number_pair(value: Decimal, limit: Decimal, ctx: Context) -> tuple[str, str
         except InvalidOperation:  # too many digits to show that many decimals: show them as they are
             break
         if (shown_value != shown_limit) == (value != limit):
-            return plain(shown_value), plain(shown_limit)
-    return plain(value), plain(limit)
+            return shown(shown_value), shown(shown_limit)
+    return shown(value), shown(limit)
 
 
 def _non_positive_equity_reason(check: str, view: PortfolioView, trade: ProposedTrade) -> str:
     return (
-        f"{check}: equity is {plain(view.equity)}, not positive; cannot add exposure to {trade.symbol}, "
+        f"{check}: equity is {shown(view.equity)}, not positive; cannot add exposure to {trade.symbol}, "
         f"only trades that reduce exposure are allowed"
     )
 
@@ -181,8 +181,8 @@ def check_gross_leverage(view: PortfolioView, trade: ProposedTrade, max_leverage
     shown_leverage, shown_limit = _number_pair(leverage, limit, ctx)
     return [
         (
-            f"gross_leverage: gross exposure would be {plain(gross)} = {shown_leverage}x equity "
-            f"{plain(view.equity)}, limit {shown_limit}x"
+            f"gross_leverage: gross exposure would be {shown(gross)} = {shown_leverage}x equity "
+            f"{shown(view.equity)}, limit {shown_limit}x"
         )
     ]
 
@@ -223,7 +223,7 @@ def check_drawdown_throttle(view: PortfolioView, trade: ProposedTrade, max_drawd
     if view.peak_equity <= 0:
         return [
             (
-                f"drawdown: peak equity is {plain(view.peak_equity)}, not positive; cannot measure drawdown, "
+                f"drawdown: peak equity is {shown(view.peak_equity)}, not positive; cannot measure drawdown, "
                 f"only trades that reduce exposure are allowed"
             )
         ]
@@ -234,7 +234,7 @@ def check_drawdown_throttle(view: PortfolioView, trade: ProposedTrade, max_drawd
     shown_drawdown, shown_limit = _pct_pair(drawdown, limit, ctx)
     return [
         (
-            f"drawdown: equity {plain(view.equity)} is {shown_drawdown}% below peak {plain(view.peak_equity)}, "
+            f"drawdown: equity {shown(view.equity)} is {shown_drawdown}% below peak {shown(view.peak_equity)}, "
             f"limit {shown_limit}%; only trades that reduce exposure are allowed"
         )
     ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from qtrader.services.portfolio.money import EXACT, Q12, ZERO, div_round, round_to
+from qtrader.libraries.numbers import EXACT, Q12, ZERO, div_round, round_to
 
 
 def accrued(balance: Decimal, annual_rate: Decimal, days: int, basis: int) -> Decimal:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Iterable
 
 from qtrader.contracts.generated.models.portfolio.portfolio_snapshot_v1 import LedgerEntry
-from qtrader.services.portfolio.money import EXACT, ZERO
+from qtrader.libraries.numbers import EXACT, ZERO
 
 DEPOSIT = "DEPOSIT"
 TRADE = "TRADE"

@@ -51,20 +51,9 @@ from qtrader.services.portfolio.config import DAY_COUNT_BASIS, PortfolioConfig
 from qtrader.services.portfolio.fx import CurrencyBook, FxRates, book_flow
 from qtrader.services.portfolio.ledger import Ledger, LedgerEntry
 from qtrader.services.portfolio.lots import OpenLot, UnknownLotError, match_lots
-from qtrader.services.portfolio.money import (
-    EXACT,
-    Q12,
-    ZERO,
-    allocate,
-    div_down,
-    div_round,
-    mul_round,
-    plain,
-    quantum,
-    round_fraction,
-    total_of,
-    truncate_fraction,
-)
+from qtrader.libraries.numbers import EXACT, Q12, ZERO, div_down, div_round, mul_round, quantum
+from qtrader.libraries.numbers import trimmed as plain
+from qtrader.services.portfolio.money import allocate, round_fraction, total_of, truncate_fraction
 
 _FILL = StateReason.FILL
 _MARK = StateReason.MARK_TO_MARKET
