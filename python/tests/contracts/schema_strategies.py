@@ -76,6 +76,8 @@ def _property(prop: dict, defs: dict) -> st.SearchStrategy[Any]:
         return st.booleans()
     if kind == "integer":
         return st.integers(min_value=prop.get("minimum", -(2**31)), max_value=2**31)
+    if kind == "string" and "enum" in prop:
+        return st.sampled_from(prop["enum"])
     if kind == "string" and "pattern" in prop:
         return st.from_regex(prop["pattern"], fullmatch=True).filter(lambda s: len(s) <= prop.get("maxLength", 10**6))
     if kind == "string":

@@ -33,6 +33,7 @@ positional ``MONEY.quantize(x, q)`` 0.57x of ``x.quantize(q, context=...)``.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from decimal import (
     MAX_EMAX,
     MAX_PREC,
@@ -46,6 +47,7 @@ from decimal import (
     Inexact,
     InvalidOperation,
     Overflow,
+    localcontext,
 )
 
 _TRAPS: list[type[DecimalException]] = [InvalidOperation, DivisionByZero, Overflow]
@@ -63,6 +65,14 @@ STICKY = _context(100, ROUND_05UP)
 RATIO = _context(34)
 INDICATOR = _context(28)
 UNBOUNDED = _context(MAX_PREC, inexact=True, emin=MIN_EMIN, emax=MAX_EMAX)
+
+
+
+def exactly() -> AbstractContextManager[Context]:
+    """``with exactly():`` runs a block under EXACT (a copy), so its operators are exact or raise: the
+    portfolio's work outside its handlers (which set EXACT once per input themselves: cheaper per event)."""
+    return localcontext(EXACT)
+
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
