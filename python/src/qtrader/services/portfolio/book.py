@@ -95,6 +95,15 @@ class Book:
         self.realized_by_symbol[symbol] = self.realized_by_symbol.get(symbol, ZERO) + value
         return value
 
+    def unrealized_fx_pnl(self) -> Decimal:
+        """Sum over the foreign currencies of exposure x current rate - book value (under an exact context)."""
+        total = ZERO.quantize(self.q)
+        for currency in sorted(self.currency_books):
+            currency_book = self.currency_books[currency]
+            if currency_book.exposure or currency_book.book_value:
+                total += currency_book.unrealized(self.rate(currency), self.q)
+        return total
+
     # -- snapshot ---------------------------------------------------------------------------------------------
 
     def snapshot_fields(self) -> dict[str, Any]:

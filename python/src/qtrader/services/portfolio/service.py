@@ -1,16 +1,10 @@
 """PortfolioService: tax lots, cash per currency, P&L, corporate actions and financing, to the cent.
 
-Every input yields PortfolioState events (docs/portfolio.md has the rules):
-
-- Fill -> one FILL state (with the round trips it closed as ``closed_lots``);
-- PriceBar -> exactly one MARK_TO_MARKET state (an FX pair's bar updates its rate);
-- CorporateAction -> a CORPORATE_ACTION state when it changes a held position (a split) or fixes a dividend;
-- the first input of a later day first settles the days in between: accrued borrow fees and interest, dividends
-  whose pay-date came, then corporate actions whose ex-date came. Cash flows yield one CASH_FLOW state, each
-  corporate action its CORPORATE_ACTION state, before the input's own state.
-
-The handlers only sequence the work: the state is the book (book.py), which trading (trading.py), corporate
-actions (corporate_actions.py) and accruals (accruals.py) change, and valuation (valuation.py) marks to market.
+A Fill yields one FILL state (with the round trips it closed), a PriceBar one MARK_TO_MARKET state, a
+CorporateAction a CORPORATE_ACTION state when it changes the portfolio. The first input of a later day first
+settles the days between: accruals and dividends due (one CASH_FLOW state), then corporate actions whose ex-date
+came (docs/portfolio.md). The handlers only sequence the work: the book (book.py) holds the state, trading,
+corporate actions and accruals change it, valuation marks it to market.
 """
 
 from __future__ import annotations
@@ -117,14 +111,8 @@ class PortfolioService(Service):
 
     def unrealized_fx_pnl(self) -> Decimal:
         """Revaluation of the foreign-currency exposures: sum of exposure x current rate - book value."""
-        book = self._book
         with exactly():
-            total = Decimal(0).quantize(book.q)
-            for currency in sorted(book.currency_books):
-                currency_book = book.currency_books[currency]
-                if currency_book.exposure or currency_book.book_value:
-                    total += currency_book.unrealized(book.rate(currency), book.q)
-            return total
+            return self._book.unrealized_fx_pnl()
 
     def currency_exposure(self, currency: str) -> tuple[Decimal, Decimal]:
         """(exposure, book value) of a foreign currency's FX book."""
