@@ -8,7 +8,11 @@ language can reproduce them exactly (conformance/README.md states the same rules
 
 - the k-th event (k = 0, 1, ...) emitted for input X by service S has ``event_id = uuid5(X.event_id, "S/k")``;
 - the k-th id of kind K (``order``, ``fill``, ...) made for input X has ``uuid5(X.event_id, "S/K/k")``;
-- ``occurred_at`` and ``correlation_id`` are X's, ``causation_id`` is X's event_id, ``source_service`` is S.
+- ``occurred_at`` and ``correlation_id`` are X's, ``causation_id`` is X's event_id, ``source_service`` is S;
+- an event made outside a handler (a snapshot, ``event_after``) after input X has ``uuid5(X.event_id, "S/tag")``
+  and X's envelope as above; before any input, ``uuid5(run_id, "S/tag")`` at the Unix epoch.
+
+A service builds events through two entry points only: ``emit`` inside a handler, ``event_after`` outside one.
 """
 
 from __future__ import annotations
