@@ -12,10 +12,10 @@ from __future__ import annotations
 import argparse
 import timeit
 from datetime import datetime, timedelta, timezone
-from decimal import ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, Inexact, InvalidOperation, Overflow
+from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 
-EXACT = Context(prec=100, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow, Inexact])
-ROUNDING = Context(prec=100, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow])
+from qtrader.libraries.numbers import EXACT, MONEY
+
 A, B, Q = Decimal("11273.00"), Decimal("101171.00"), Decimal("1e-12")
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -28,8 +28,8 @@ GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
          "Context(prec=100, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation]).add(a, b)"),
     ]),
     ("decimal rounding", [
-        ("ROUNDING.quantize(a, q)", "ROUNDING.quantize(a, q)"),
-        ("a.quantize(q, context=ROUNDING) (keyword)", "a.quantize(q, context=ROUNDING)"),
+        ("MONEY.quantize(a, q)", "MONEY.quantize(a, q)"),
+        ("a.quantize(q, context=MONEY) (keyword)", "a.quantize(q, context=MONEY)"),
     ]),
     ("sum of two prices as ints", [
         ("a + b (decimals, operator)", "a + b"),
@@ -49,7 +49,7 @@ def main() -> int:
     args = parser.parse_args()
     env = {
         "a": A, "b": B, "q": Q, "n": 1127300, "m": 10117100, "add": EXACT.add, "EXACT": EXACT,
-        "ROUNDING": ROUNDING, "Context": Context, "ROUND_HALF_EVEN": ROUND_HALF_EVEN,
+        "MONEY": MONEY, "Context": Context, "ROUND_HALF_EVEN": ROUND_HALF_EVEN,
         "InvalidOperation": InvalidOperation, "EPOCH": EPOCH, "timedelta": timedelta, "datetime": datetime,
         "us": 946857600000000, "text": "2000-01-03 00:00:00.000000Z",
     }

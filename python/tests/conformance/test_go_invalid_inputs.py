@@ -24,6 +24,7 @@ from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
 from qtrader.contracts.generated import pipeline_pb2, pipeline_pb2_grpc
+from qtrader.grpc_host.wire import SESSION_KEY
 from qtrader.contracts.registry import ENVELOPE_FIELDS, EVENTS, event_schema
 from qtrader.contracts.validation import contract_errors
 
@@ -128,9 +129,10 @@ def go_verdict(address: str, instance: dict[str, Any]) -> str:
         return "refused by the wire"
     with grpc.insecure_channel(address) as channel:
         stub = pipeline_pb2_grpc.PipelineServiceStub(channel)  # type: ignore[no-untyped-call]
-        stub.Reset(pipeline_pb2.ResetRequest(config="{}", run_id=instance.get("correlation_id", "")), timeout=10)
+        reply = stub.Reset(pipeline_pb2.ResetRequest(config="{}", run_id=instance.get("correlation_id", "")), timeout=10)
         try:
-            list(stub.Process(iter([pipeline_pb2.Frame(events=[envelope])]), timeout=10))
+            list(stub.Process(iter([pipeline_pb2.Frame(events=[envelope])]), timeout=10,
+                              metadata=((SESSION_KEY, reply.session_id),)))
         except grpc.RpcError as exc:
             return str(exc.code().name)
     return "accepted"

@@ -11,9 +11,9 @@ from decimal import Decimal
 from typing import Any
 
 from hypothesis import strategies as st
-
 from qtrader.contracts.registry import all_schemas, event_schema
-from qtrader.contracts.scalars import decimal_to_str, timestamp_to_str
+from qtrader.contracts.scalars import timestamp_to_str
+from qtrader.libraries.numbers import plain
 
 TYPES_REF = "../common/types.v1.json#/$defs/"
 
@@ -29,7 +29,7 @@ def _decimal(min_value: Decimal | None, positive: bool = False) -> st.SearchStra
             value = value.quantize(Decimal(1).scaleb(-frac_digits))
         if positive and value <= 0:
             value = Decimal("0.5")
-        return decimal_to_str(value)
+        return plain(value)
 
     return st.tuples(integer, scale, st.integers(min_value=0, max_value=10**12 - 1)).map(
         lambda t: (t[0], t[1], t[2] % (10 ** t[1]) if t[1] else 0)).map(make)
@@ -78,6 +78,8 @@ def _property(prop: dict, defs: dict) -> st.SearchStrategy[Any]:
         return st.booleans()
     if kind == "integer":
         return st.integers(min_value=prop.get("minimum", -(2**31)), max_value=2**31)
+    if kind == "string" and "enum" in prop:
+        return st.sampled_from(prop["enum"])
     if kind == "string" and "pattern" in prop:
         return st.from_regex(prop["pattern"], fullmatch=True).filter(lambda s: len(s) <= prop.get("maxLength", 10**6))
     if kind == "string":

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
-
 from qtrader.contracts.generated.models.data.price_bar_v1 import PriceBar
-from qtrader.contracts.scalars import decimal_to_str, parse_decimal
+from qtrader.contracts.scalars import parse_decimal
+from qtrader.libraries.numbers import plain
 
 REPO = Path(__file__).resolve().parents[3]
 BAR = json.loads((REPO / "contracts/examples/data/price_bar.v1.daily.json").read_text())
@@ -30,9 +30,9 @@ def test_rejected_with_a_clear_error(bad, words):
 
 
 def test_plain_notation_out():
-    assert decimal_to_str(Decimal("1E+3")) == "1000"
-    assert decimal_to_str(Decimal("-0")) == "0"
-    assert decimal_to_str(Decimal("0.000001")) == "0.000001"
+    assert plain(Decimal("1E+3")) == "1000"
+    assert plain(Decimal("-0")) == "0"
+    assert plain(Decimal("0.000001")) == "0.000001"
     bar = PriceBar.model_validate({**BAR, "volume": "22351900", "low": "0.00000100", "open": "100"})
     out = json.loads(bar.to_json())
     assert out["volume"] == "22351900" and out["low"] == "0.00000100"

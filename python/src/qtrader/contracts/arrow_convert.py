@@ -17,9 +17,10 @@ import pyarrow.parquet as pq
 
 from qtrader.contracts.base import ContractModel
 from qtrader.contracts.generated.arrow_schemas import SCHEMAS
-from qtrader.contracts.scalars import decimal_to_str, timestamp_to_str
+from qtrader.contracts.scalars import timestamp_to_str
 from qtrader.contracts.validation import parse_event
 from qtrader.errors import ContractError
+from qtrader.libraries.numbers import plain
 
 
 def _to_arrow_value(value: Any) -> Any:
@@ -76,7 +77,7 @@ def _json_ready(value: Any) -> Any:
     if isinstance(value, list):
         return [_json_ready(v) for v in value]
     if isinstance(value, Decimal):
-        return decimal_to_str(value)
+        return plain(value)
     if isinstance(value, datetime):
         return timestamp_to_str(value)
     if isinstance(value, date):

@@ -58,11 +58,6 @@ class ContractModel(BaseModel):
         Equivalent to ``model_construct`` (defaults filled in, nothing checked) at a fraction of its cost.
         Values must already have the model's Python types: Decimal, aware datetime, the generated enums.
         """
-        return cls.trusted_from(values)
-
-    @classmethod
-    def trusted_from(cls, values: dict[str, Any]) -> Any:
-        """``trusted`` from a dict of field values (the dict is not kept)."""
         data = cls._template().copy()
         data.update(values)
         return adopt(cls, data, set(values))

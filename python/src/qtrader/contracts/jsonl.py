@@ -15,15 +15,15 @@ from typing import Any, NamedTuple
 import orjson
 from pydantic import BaseModel
 
-from qtrader.contracts.scalars import decimal_to_str
+from qtrader.libraries.numbers import plain
 
 _OPTIONS = orjson.OPT_UTC_Z
-_plain = decimal_to_str
+
 
 
 def _default(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return decimal_to_str(value)
+        return plain(value)
     raise TypeError(f"cannot write {type(value).__name__} {value!r} to the event log")
 
 
@@ -91,8 +91,8 @@ def _fields(model: BaseModel, nested: Any = None) -> dict[str, Any]:
         if value is None:
             del out[name]
         elif type(value) is Decimal:
-            text = str(value)  # plain for every usual figure; decimal_to_str handles exponents and -0
-            out[name] = text if "E" not in text and (text[0] != "-" or value) else _plain(value)
+            text = str(value)  # plain for every usual figure; numbers.plain handles exponents and -0
+            out[name] = text if "E" not in text and (text[0] != "-" or value) else plain(value)
     for name in nullable:
         if out[name] is None:
             del out[name]

@@ -20,8 +20,9 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from qtrader.contracts.base import ContractModel
 from qtrader.contracts.generated import pipeline_pb2
 from qtrader.contracts.registry import ENVELOPE_FIELDS, EVENTS, event_schema
-from qtrader.contracts.scalars import decimal_to_str, timestamp_to_str
+from qtrader.contracts.scalars import timestamp_to_str
 from qtrader.contracts.validation import parse_event
+from qtrader.libraries.numbers import plain
 
 _ONEOF_BY_TYPE = {event_type: oneof for event_type, (_cls, _path, oneof) in EVENTS.items()}
 _TYPE_BY_ONEOF = {oneof: event_type for event_type, oneof in _ONEOF_BY_TYPE.items()}
@@ -56,7 +57,7 @@ def _scalar_to_proto(field: FieldDescriptor, value: Any) -> Any:
         raw = value.value if isinstance(value, enum.Enum) else value
         return field.enum_type.values_by_name[_enum_prefix(field) + raw].number
     if isinstance(value, Decimal):
-        return decimal_to_str(value)
+        return plain(value)
     if isinstance(value, date) and not isinstance(value, datetime):
         return value.isoformat()
     return value

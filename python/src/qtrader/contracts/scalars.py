@@ -16,6 +16,8 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
+from qtrader.libraries.numbers import plain
+
 #: The shared types' definitions: their patterns are the one home of what a decimal, a timestamp, a date or an id
 #: looks like. Every pattern is used with ``fullmatch`` (Python's ``$`` alone would also match before a final newline).
 _TYPES: dict[str, Any] = json.loads(
@@ -26,19 +28,6 @@ PLAIN_DECIMAL_RE = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 _DECIMAL_RE = re.compile(_TYPES["Decimal"]["pattern"])
 _MAX_FRACTION_DIGITS = 12
 _MAX_INTEGER_DIGITS = 26
-
-
-def decimal_to_str(value: Decimal) -> str:
-    """Plain notation, never an exponent: Decimal('1E+3') -> '1000', Decimal('-0') -> '0'.
-
-    ``str`` is tried first (it is plain for every usual price or amount and much faster than ``format``).
-    """
-    text = str(value)
-    if "E" in text:
-        text = format(value, "f")
-    if text[0] == "-" and not value:
-        text = text[1:]
-    return text
 
 
 def _check_digits(value: Decimal, text: str) -> None:
@@ -76,18 +65,18 @@ def parse_decimal(value: Any) -> Decimal:
 def _non_negative(value: Any) -> Decimal:
     number = parse_decimal(value)
     if number < 0:
-        raise ValueError(f"must be >= 0, got {decimal_to_str(number)}")
+        raise ValueError(f"must be >= 0, got {plain(number)}")
     return number
 
 
 def _positive(value: Any) -> Decimal:
     number = parse_decimal(value)
     if number <= 0:
-        raise ValueError(f"must be > 0, got {decimal_to_str(number)}")
+        raise ValueError(f"must be > 0, got {plain(number)}")
     return number
 
 
-_DECIMAL_SERIALIZER = PlainSerializer(decimal_to_str, return_type=str)
+_DECIMAL_SERIALIZER = PlainSerializer(plain, return_type=str)
 
 StrictDecimal = Annotated[Decimal, BeforeValidator(parse_decimal), _DECIMAL_SERIALIZER,
                           WithJsonSchema({"type": "string", "pattern": _DECIMAL_RE.pattern})]

@@ -8,12 +8,17 @@ language can reproduce them exactly (conformance/README.md states the same rules
 
 - the k-th event (k = 0, 1, ...) emitted for input X by service S has ``event_id = uuid5(X.event_id, "S/k")``;
 - the k-th id of kind K (``order``, ``fill``, ...) made for input X has ``uuid5(X.event_id, "S/K/k")``;
-- ``occurred_at`` and ``correlation_id`` are X's, ``causation_id`` is X's event_id, ``source_service`` is S.
+- ``occurred_at`` and ``correlation_id`` are X's, ``causation_id`` is X's event_id, ``source_service`` is S;
+- an event made outside a handler (a snapshot, ``event_after``) after input X has ``uuid5(X.event_id, "S/tag")``
+  and X's envelope as above; before any input, ``uuid5(run_id, "S/tag")`` at the Unix epoch.
+
+A service builds events through two entry points only: ``emit`` inside a handler, ``event_after`` outside one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime, timezone
 from typing import Any, Callable, ClassVar, Mapping, Protocol, TypeVar
 
 from qtrader.contracts.base import ContractModel, adopt, all_fields
@@ -27,6 +32,7 @@ E = TypeVar("E", bound=ContractModel)
 __all__ = ["DEFAULT_RUN_ID", "BusService", "Handler", "Service", "handler_method", "parse_config"]
 
 DEFAULT_RUN_ID = make_run_id("default")
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def _snake(name: str) -> str:
@@ -132,24 +138,38 @@ class Service:
 
     # -- emitting -----------------------------------------------------------------------------------------------
 
-    def emit(self, cls: type[E], **fields: Any) -> E:
-        """Emit an event caused by the input being handled; envelope fields are derived, not passed."""
-        data = cls.defaults()  # every field in the model's order; the given ones keep their place
-        data.update(fields)
-        return self.emit_complete(cls, data)
+    def emit(self, cls: type[E], complete: dict[str, Any] | None = None, /, **fields: Any) -> E:
+        """Emit an event caused by the input being handled; envelope fields are derived, not passed.
 
-    def emit_complete(self, cls: type[E], fields: dict[str, Any]) -> E:
-        """``emit`` from a fresh complete field dict in the model's order (see ``ContractModel.trusted_complete``),
-        which the event takes over: the hot path."""
+        Either the event's fields as keywords (the others take their defaults), or, on a hot path, one fresh dict
+        of every field in the model's order (``cls.defaults()`` with values assigned) that the event takes over
+        (see ``ContractModel.trusted_complete``).
+        """
+        if complete is None:
+            complete = cls.defaults()  # every field in the model's order; the given ones keep their place
+            complete.update(fields)
         cause = self._cause
         out = self._out
-        fields["event_id"] = uuid5(cause.event_id, f"{self.name}/{len(out)}")
-        fields["occurred_at"] = cause.occurred_at
-        fields["source_service"] = self.name
-        fields["correlation_id"] = cause.correlation_id
-        fields["causation_id"] = cause.event_id
-        event = adopt(cls, fields, all_fields(cls))
+        complete["event_id"] = uuid5(cause.event_id, f"{self.name}/{len(out)}")
+        complete["occurred_at"] = cause.occurred_at
+        complete["source_service"] = self.name
+        complete["correlation_id"] = cause.correlation_id
+        complete["causation_id"] = cause.event_id
+        event = adopt(cls, complete, all_fields(cls))
         out.append(event)
+        return event
+
+    def event_after(self, cls: type[E], tag: str, last: Any, **fields: Any) -> E:
+        """An event made outside a handler (a snapshot), derived from the last input handled, ``last``:
+        ``event_id = uuid5(last.event_id, "S/tag")`` with ``last``'s occurred_at and correlation_id. Before any
+        input (``last`` None) it derives from the run id, at the Unix epoch. Returned, never emitted."""
+        if last is None:
+            envelope: dict[str, Any] = dict(event_id=uuid5(self.run_id, f"{self.name}/{tag}"), occurred_at=_EPOCH,
+                                            correlation_id=self.run_id)
+        else:
+            envelope = dict(event_id=uuid5(last.event_id, f"{self.name}/{tag}"), occurred_at=last.occurred_at,
+                            correlation_id=last.correlation_id, causation_id=last.event_id)
+        event: E = cls.trusted(**envelope, source_service=self.name, **fields)
         return event
 
     def new_id(self, kind: str) -> str:

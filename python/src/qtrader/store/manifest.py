@@ -22,7 +22,7 @@ import orjson
 
 from qtrader import __version__
 from qtrader.contracts.generated.event_index import EVENTS, SCHEMA_FILES
-from qtrader.contracts.scalars import decimal_to_str
+from qtrader.libraries.numbers import plain
 
 #: Bumped when the manifest's shape changes.
 MANIFEST_VERSION = 1
@@ -31,7 +31,7 @@ _CHUNK = 1 << 20
 
 def _default(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return decimal_to_str(value)
+        return plain(value)
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if isinstance(value, PurePath):

@@ -20,7 +20,7 @@ from typing import Any, ClassVar, Protocol
 import orjson
 
 from qtrader import __version__
-from qtrader.contracts.scalars import decimal_to_str
+from qtrader.libraries.numbers import plain
 from qtrader.errors import StoreError
 from qtrader.store.lease import STALE_AFTER_SECONDS, this_writer, writer_gone
 from qtrader.store.manifest import canonical_json
@@ -53,7 +53,7 @@ def _now() -> datetime:
 
 
 def _decimal(value: Decimal | None) -> str | None:
-    return None if value is None else decimal_to_str(value)
+    return None if value is None else plain(value)
 
 
 class SqlStore(abc.ABC):

@@ -13,15 +13,8 @@ from hypothesis import strategies as st
 from qtrader.services.portfolio.accruals import accrued, borrow_fee, charge_with_carry, interest
 from qtrader.services.portfolio.fx import CurrencyBook, book_flow
 from qtrader.services.portfolio.lots import OpenLot, UnknownLotError, closing_order, match_lots
-from qtrader.services.portfolio.money import (
-    allocate,
-    div_down,
-    div_round,
-    mul_round,
-    plain,
-    round_fraction,
-    truncate_fraction,
-)
+from qtrader.libraries.numbers import div_down, div_round, mul_round, trimmed
+from qtrader.services.portfolio.money import allocate, round_fraction, truncate_fraction
 
 D = Decimal
 CENT = D("0.01")
@@ -89,7 +82,7 @@ def test_div_down_mul_round_and_fractions():
     assert mul_round(D("0.5"), D("0.01"), CENT) == D("0.00")        # 0.005 -> half to even: 0.00
     assert round_fraction(Fraction(1, 6) * 200, CENT) == D("33.33")
     assert truncate_fraction(Fraction(-2, 3), D("1e-12")) == D("-0.666666666666")
-    assert str(plain(D("-75.000000000000"))) == "-75" and str(plain(D("2.500"))) == "2.5"
+    assert str(trimmed(D("-75.000000000000"))) == "-75" and str(trimmed(D("2.500"))) == "2.5"
 
 
 def test_allocate_sums_exactly_and_never_overshoots():

@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from qtrader.contracts.ids import derive_id, run_id
-from qtrader.contracts.scalars import decimal_to_str, timestamp_to_str
+from qtrader.contracts.scalars import timestamp_to_str
 from qtrader.contracts.validation import parse_event
+from qtrader.libraries.numbers import plain
 
 RUN = run_id("reporting-tests")
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
@@ -19,7 +20,7 @@ def day(n: float) -> datetime:
 
 
 def _d(x: Any) -> str:
-    return decimal_to_str(Decimal(str(x)))
+    return plain(Decimal(str(x)))
 
 
 class Events:

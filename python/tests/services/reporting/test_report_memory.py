@@ -19,8 +19,8 @@ from types import SimpleNamespace
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-
-from qtrader.contracts.scalars import decimal_to_str, timestamp_to_str
+from qtrader.contracts.scalars import timestamp_to_str
+from qtrader.libraries.numbers import plain
 from qtrader.libraries.performance import CurveStats, compute_metrics
 from qtrader.services.reporting import ReportingService, exports
 from qtrader.services.reporting.charts import decimate, decimate_array
@@ -94,7 +94,7 @@ def _reference_files(tmp: Path, points: list[tuple]) -> tuple[bytes, pa.Table, b
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(EQUITY_COLUMNS)
     for row in rows:
-        writer.writerow([timestamp_to_str(row["timestamp"]), *(decimal_to_str(row[c]) for c in EQUITY_COLUMNS[1:])])
+        writer.writerow([timestamp_to_str(row["timestamp"]), *(plain(row[c]) for c in EQUITY_COLUMNS[1:])])
     arrays = [pa.array([row[f.name] for row in rows], type=f.type) for f in EQUITY_SCHEMA]
     pq.write_table(pa.Table.from_arrays(arrays, schema=EQUITY_SCHEMA), tmp / "ref.parquet")
     return buf.getvalue().encode(), pq.read_table(tmp / "ref.parquet"), (tmp / "ref.parquet").read_bytes()

@@ -2,10 +2,10 @@
 
 Why decimals and one context: a Go implementation must reproduce every value to the last digit,
 so sums are exact and every rounding happens in ``INDICATOR_CONTEXT``
-(``Context(prec=28, rounding=ROUND_HALF_EVEN)``), never in the thread's global context.
+(the INDICATOR role of libraries/numbers.py: 28 digits, ROUND_HALF_EVEN), never in the thread's global context.
 Crossover decisions between moving averages must use ``compare_means`` or ``MeanCross`` (exact), not
 ``SMA.value``.
-Pure Python; depends on nothing else in qtrader.
+Pure Python; depends on nothing else in qtrader but libraries/numbers.py.
 """
 
 from ._context import INDICATOR_CONTEXT

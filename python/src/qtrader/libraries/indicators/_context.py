@@ -6,7 +6,7 @@ the thread's global ``decimal`` context, and must happen in exactly one document
 Rules followed by every indicator in this package:
 
 * Addition, subtraction and multiplication of decimals (and by integers) are EXACT. They run in
-  ``_EXACT`` (precision ``MAX_PREC``, widest exponent range) which traps ``Inexact``, so a
+  ``_EXACT`` (libraries/numbers.py's UNBOUNDED: precision ``MAX_PREC``, widest exponent range) which traps ``Inexact``, so a
   silent rounding there is impossible: it would raise instead.
 * Every non-exact step (a division, a square root, a product with an already rounded value
   where stated) is ONE call on ``INDICATOR_CONTEXT``: 28 significant digits, ROUND_HALF_EVEN,
@@ -21,39 +21,14 @@ exponent rules, so it is a pure function of the input sequence.
 
 from __future__ import annotations
 
-from decimal import (
-    MAX_EMAX,
-    MAX_PREC,
-    MIN_EMIN,
-    ROUND_HALF_EVEN,
-    Context,
-    Decimal,
-    DivisionByZero,
-    Inexact,
-    InvalidOperation,
-    Overflow,
-)
+from decimal import Decimal
 
-INDICATOR_CONTEXT = Context(
-    prec=28,
-    rounding=ROUND_HALF_EVEN,
-    Emin=-999999,
-    Emax=999999,
-    capitals=1,
-    clamp=0,
-    flags=[],
-    traps=[InvalidOperation, DivisionByZero, Overflow],
-)
-"""Context(prec=28, rounding=ROUND_HALF_EVEN): the only place indicators round. Do not mutate."""
+from qtrader.libraries.numbers import INDICATOR, UNBOUNDED
 
-_EXACT = Context(
-    prec=MAX_PREC,
-    rounding=ROUND_HALF_EVEN,
-    Emin=MIN_EMIN,
-    Emax=MAX_EMAX,
-    flags=[],
-    traps=[InvalidOperation, DivisionByZero, Overflow, Inexact],
-)
+INDICATOR_CONTEXT = INDICATOR
+"""The INDICATOR role of libraries/numbers.py (28 digits, ROUND_HALF_EVEN): the only place indicators round."""
+
+_EXACT = UNBOUNDED
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)

@@ -1,6 +1,6 @@
 """Shared helpers: one fixed Decimal context, input coercion, JSON-safe floats, timestamp handling.
 
-Private to the performance library; nothing here depends on the rest of qtrader.
+Private to the performance library; it depends on nothing in qtrader but libraries/numbers.py.
 """
 
 from __future__ import annotations
@@ -8,15 +8,17 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from numbers import Real
 from typing import Any
 
 import numpy as np
 
-# Every Decimal operation in this library goes through this context, never the thread's current
-# one, so results do not depend on what other code did to ``decimal.getcontext()``.
-DEC = Context(prec=34, rounding=ROUND_HALF_EVEN)
+from qtrader.libraries.numbers import RATIO
+
+# Every Decimal operation in this library goes through this context (the RATIO role of libraries/numbers.py),
+# never the thread's current one, so results do not depend on what other code did to ``decimal.getcontext()``.
+DEC = RATIO
 
 ZERO = Decimal(0)
 

@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-from decimal import (
-    ROUND_HALF_EVEN,
-    Context,
-    Decimal,
-    DivisionByZero,
-    InvalidOperation,
-    Overflow,
-)
+from decimal import Context, Decimal
 
-PRECISION = 28
-ROUNDING = ROUND_HALF_EVEN
+from qtrader.libraries.numbers import INDICATOR, plain, trimmed
 
-
-_CONTEXT = Context(prec=PRECISION, rounding=ROUNDING, traps=[InvalidOperation, DivisionByZero, Overflow])
+PRECISION = INDICATOR.prec
+ROUNDING = INDICATOR.rounding
 
 
 def risk_context() -> Context:
-    """The fixed context (prec=28, ROUND_HALF_EVEN, traps on), so results never depend on the caller's.
-
-    One shared context: it records flags as it is used, but nothing reads them and a recorded flag never changes
-    a later result or what raises (only the traps do), so it is exactly a fresh context per call, without
-    building one each time.
-    """
-    return _CONTEXT
+    """The INDICATOR role's context (libraries/numbers.py: 28 digits, half-even, traps on), so results never
+    depend on the caller's context."""
+    return INDICATOR
 
 
 def as_decimal(value: object, name: str) -> Decimal:
@@ -49,7 +37,6 @@ def as_count(value: object, name: str) -> int:
     return value
 
 
-def plain(value: Decimal) -> str:
-    """Render without exponent or trailing zeros ("1E+5" -> "100000", "25.00" -> "25") for messages."""
-    text = format(value.normalize(risk_context()), "f")
-    return "0" if text in ("-0", "0") else text
+def shown(value: Decimal) -> str:
+    """A figure in a message: the plain spelling without trailing zeros ("1E+5" -> "100000", "25.00" -> "25")."""
+    return plain(trimmed(value))

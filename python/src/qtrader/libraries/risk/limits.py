@@ -25,7 +25,7 @@ from decimal import Context, Decimal, InvalidOperation
 from types import MappingProxyType
 
 from qtrader.contracts.generated.models.manager.signal_rejected_v1 import RejectionCode
-from qtrader.libraries.risk._numbers import as_count, as_decimal, plain, risk_context
+from qtrader.libraries.risk._numbers import as_count, as_decimal, risk_context, shown
 
 _ZERO = Decimal(0)
 _HUNDRED = Decimal(100)
@@ -129,13 +129,13 @@ def _number_pair(value: Decimal, limit: Decimal, ctx: Context) -> tuple[str, str
         except InvalidOperation:  # too many digits to show that many decimals: show them as they are
             break
         if (shown_value != shown_limit) == (value != limit):
-            return plain(shown_value), plain(shown_limit)
-    return plain(value), plain(limit)
+            return shown(shown_value), shown(shown_limit)
+    return shown(value), shown(limit)
 
 
 def _non_positive_equity(view: PortfolioView, trade: ProposedTrade) -> str:
     return (
-        f"equity is {plain(view.equity)}, not positive; cannot add exposure to {trade.symbol}, "
+        f"equity is {shown(view.equity)}, not positive; cannot add exposure to {trade.symbol}, "
         f"only trades that reduce exposure are allowed"
     )
 
@@ -182,7 +182,7 @@ def _gross_leverage(view: PortfolioView, trade: ProposedTrade, max_leverage: obj
         return None
     shown_leverage, shown_limit = _number_pair(leverage, limit, ctx)
     return (
-        f"gross exposure would be {plain(gross)} = {shown_leverage}x equity {plain(view.equity)}, "
+        f"gross exposure would be {shown(gross)} = {shown_leverage}x equity {shown(view.equity)}, "
         f"limit {shown_limit}x"
     )
 
@@ -217,7 +217,7 @@ def _drawdown_throttle(view: PortfolioView, trade: ProposedTrade, max_drawdown: 
         return None
     if view.peak_equity <= 0:
         return (
-            f"peak equity is {plain(view.peak_equity)}, not positive; cannot measure drawdown, "
+            f"peak equity is {shown(view.peak_equity)}, not positive; cannot measure drawdown, "
             f"only trades that reduce exposure are allowed"
         )
     ctx = risk_context()
@@ -226,7 +226,7 @@ def _drawdown_throttle(view: PortfolioView, trade: ProposedTrade, max_drawdown: 
         return None
     shown_drawdown, shown_limit = _pct_pair(drawdown, limit, ctx)
     return (
-        f"equity {plain(view.equity)} is {shown_drawdown}% below peak {plain(view.peak_equity)}, "
+        f"equity {shown(view.equity)} is {shown_drawdown}% below peak {shown(view.peak_equity)}, "
         f"limit {shown_limit}%; only trades that reduce exposure are allowed"
     )
 

@@ -13,7 +13,8 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from qtrader.contracts.generated.models.common.types_v1 import OrderType, Side
-from qtrader.services.execution.arith import HUNDRED, add, at_most, div, mul, plain, sub
+from qtrader.libraries.numbers import plain
+from qtrader.services.execution.arith import HUNDRED, add, at_most, div, mul, sub
 
 
 class BarPrices(NamedTuple):
@@ -57,8 +58,8 @@ def stop_price(side: Side, stop: Decimal, bar: BarPrices) -> Decimal | None:
 
 def _limit_reason(side: Side, limit: Decimal, price: Decimal) -> str:
     if price != limit:
-        return f"limit {plain(limit)} gapped through: filled at the open"
-    return f"limit {plain(limit)} reached"
+        return f"limit {plain(limit, signed_zero=True)} gapped through: filled at the open"
+    return f"limit {plain(limit, signed_zero=True)} reached"
 
 
 def evaluate(
@@ -93,7 +94,7 @@ def evaluate(
         if price is None:
             return FillDecision(None, False, "stop not triggered")
         gap = "gapped through: filled at the open" if price != stop else "triggered: filled at the stop"
-        return FillDecision(price, True, f"stop {plain(stop)} {gap}")
+        return FillDecision(price, True, f"stop {plain(stop, signed_zero=True)} {gap}")
     if order_type is OrderType.STOP_LIMIT:
         if triggered:
             price = limit_price(side, limit, bar)
@@ -104,8 +105,10 @@ def evaluate(
             return FillDecision(None, False, "stop not triggered")
         within = trigger <= limit if side is Side.BUY else trigger >= limit
         if within:
-            return FillDecision(trigger, True, f"stop-limit: stop {plain(stop)} triggered, filled at {plain(trigger)}")
-        return FillDecision(None, True, f"stop-limit: stop {plain(stop)} triggered beyond the limit, resting as a limit")
+            return FillDecision(trigger, True, f"stop-limit: stop {plain(stop, signed_zero=True)} triggered, "
+                                               f"filled at {plain(trigger, signed_zero=True)}")
+        return FillDecision(None, True, f"stop-limit: stop {plain(stop, signed_zero=True)} triggered beyond the limit, "
+                                        f"resting as a limit")
     raise ValueError(f"unknown order type {order_type!r}")
 
 

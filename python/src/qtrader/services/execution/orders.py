@@ -15,6 +15,7 @@ from qtrader.contracts.generated.models.common.types_v1 import (
     TimeInForce,
 )
 from qtrader.contracts.generated.models.manager.order_v1 import Order
+from qtrader.libraries.numbers import plain
 from qtrader.services.execution.arith import (
     HUNDRED,
     ZERO,
@@ -23,7 +24,6 @@ from qtrader.services.execution.arith import (
     div,
     is_finite_decimal,
     mul,
-    plain,
     sub,
 )
 from qtrader.services.execution.state_machine import is_terminal
@@ -148,7 +148,7 @@ def problems(order: Order, side: Side | None, order_type: OrderType | None, tif:
     if not is_finite_decimal(quantity):
         found.append(f"quantity must be a finite decimal, got {quantity!r}")
     elif quantity <= 0:
-        found.append(f"quantity must be > 0, got {plain(quantity)}")
+        found.append(f"quantity must be > 0, got {plain(quantity, signed_zero=True)}")
     for name in _PRICE_FIELDS:
         value = getattr(order, name, None)
         if value is None:
@@ -156,7 +156,7 @@ def problems(order: Order, side: Side | None, order_type: OrderType | None, tif:
         if not is_finite_decimal(value):
             found.append(f"{name} must be a finite decimal, got {value!r}")
         elif value <= 0:
-            found.append(f"{name} must be > 0, got {plain(value)}")
+            found.append(f"{name} must be > 0, got {plain(value, signed_zero=True)}")
     if order_type is not None:
         for name in _NEEDS[order_type]:
             if getattr(order, name, None) is None:
@@ -171,7 +171,7 @@ def problems(order: Order, side: Side | None, order_type: OrderType | None, tif:
             elif amount is not None and percent is not None:
                 found.append("TRAILING_STOP order takes trail_amount or trail_percent, not both")
             elif is_finite_decimal(percent) and percent >= HUNDRED:
-                found.append(f"trail_percent must be < 100, got {plain(percent)}")
+                found.append(f"trail_percent must be < 100, got {plain(percent, signed_zero=True)}")
     if not symbol_known:
         found.append(f"unknown symbol {order.symbol!r}: no bar of it was seen and it is not in execution.symbols")
     if order.parent_order_id is not None:
@@ -188,6 +188,7 @@ def _bracket_problems(order: Order, parent: OrderRecord | None) -> list[str]:
     if parent.status is not OrderStatus.REJECTED and is_finite_decimal(order.quantity) \
             and order.quantity > parent.quantity:
         found.append(
-            f"bracket child quantity {plain(order.quantity)} exceeds its parent's quantity {plain(parent.quantity)}"
+            f"bracket child quantity {plain(order.quantity, signed_zero=True)} exceeds its parent's quantity "
+            f"{plain(parent.quantity, signed_zero=True)}"
         )
     return found

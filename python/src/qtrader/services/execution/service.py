@@ -31,8 +31,9 @@ from qtrader.contracts.generated.models.execution.order_update_v1 import OrderUp
 from qtrader.contracts.generated.models.manager.cancel_order_v1 import CancelOrder
 from qtrader.contracts.generated.models.manager.order_v1 import Order
 from qtrader.errors import ContractError
+from qtrader.libraries.numbers import plain
 from qtrader.services.base import Service, parse_config
-from qtrader.services.execution.arith import ZERO, is_finite_decimal, mul, plain, quantize
+from qtrader.services.execution.arith import ZERO, is_finite_decimal, mul, quantize
 from qtrader.services.execution.commission import commission
 from qtrader.services.execution.config import ExecutionConfig
 from qtrader.services.execution.fill_rules import (
@@ -199,9 +200,10 @@ class ExecutionService(Service):
             self._fill(record, bar, decision, quantity)
         if not is_terminal(record.status) and record.tif in (TimeInForce.IOC, TimeInForce.FOK):
             if record.tif is TimeInForce.FOK:
-                reason = f"FOK: could not fill all {plain(record.remaining)} on its first bar ({why_not}); canceled"
+                remaining = plain(record.remaining, signed_zero=True)
+                reason = f"FOK: could not fill all {remaining} on its first bar ({why_not}); canceled"
             elif record.filled > 0:
-                reason = f"IOC: unfilled remainder {plain(record.remaining)} canceled"
+                reason = f"IOC: unfilled remainder {plain(record.remaining, signed_zero=True)} canceled"
             else:
                 reason = f"IOC: nothing filled on its first bar ({why_not}); canceled"
             self._transition(record, S.CANCELED, reason)
@@ -225,7 +227,7 @@ class ExecutionService(Service):
         cap = self._cap(bar.volume)
         if cap is None or cap >= remaining:
             return remaining, ""
-        why = f"participation cap {plain(cap)} of bar volume {plain(bar.volume)}"
+        why = f"participation cap {plain(cap, signed_zero=True)} of bar volume {plain(bar.volume, signed_zero=True)}"
         if record.tif is TimeInForce.FOK:
             return ZERO, why
         return cap, why
@@ -252,7 +254,8 @@ class ExecutionService(Service):
             fields["lot_ids"] = list(order.lot_ids)
         self.emit(Fill, **fields)
         status = S.FILLED if remaining == 0 else S.PARTIALLY_FILLED
-        self._transition(record, status, f"{decision.reason}; filled {plain(quantity)} at {plain(price)}")
+        filled = f"filled {plain(quantity, signed_zero=True)} at {plain(price, signed_zero=True)}"
+        self._transition(record, status, f"{decision.reason}; {filled}")
         self._cancel_oco_siblings(record)
 
     def _cancel_oco_siblings(self, record: OrderRecord) -> None:

@@ -9,18 +9,24 @@ an entry. A signal whose idempotency key was already seen gives nothing.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Context, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Mapping
 
 from qtrader.contracts.generated.models.common.types_v1 import (
-    BracketRole, Intention, OrderStatus, OrderType, Side, TimeInForce,
+    BracketRole,
+    Intention,
+    OrderStatus,
+    OrderType,
+    Side,
+    TimeInForce,
 )
 from qtrader.contracts.generated.models.manager.cancel_order_v1 import CancelOrder
 from qtrader.contracts.generated.models.manager.order_v1 import Order
 from qtrader.contracts.generated.models.manager.signal_rejected_v1 import Reason, RejectionCode, SignalRejected
 from qtrader.contracts.scalars import timestamp_to_str
 from qtrader.contracts.generated.config_models import ManagerConfig
+from qtrader.libraries.numbers import MONEY
 from qtrader.libraries.risk import PortfolioView, ProposedTrade, Violation, run_checks
 from qtrader.services.base import Service, parse_config
 from qtrader.services.manager.policy import Policy, limits_mapping, load_policy
@@ -28,7 +34,6 @@ from qtrader.services.manager.sizing import ReturnVolatility, size
 
 _TERMINAL = {OrderStatus.FILLED, OrderStatus.CANCELED, OrderStatus.REJECTED, OrderStatus.EXPIRED}
 _ZERO = Decimal(0)
-_CONTEXT = Context(prec=40, rounding=ROUND_HALF_EVEN)
 
 
 class ManagerService(Service):
@@ -168,12 +173,12 @@ class ManagerService(Service):
         """The quantity, rounded down to whole lots, and what decided it (for the SIZE_ZERO message)."""
         lot = self.policy.sizing.lot_size
         if signal.target_quantity is not None and self.policy.honor_target_quantity:
-            lots = _CONTEXT.divide_int(signal.target_quantity, lot)
-            return _CONTEXT.multiply(lots, lot), f"the signal's target_quantity {signal.target_quantity}"
+            lots = MONEY.divide_int(signal.target_quantity, lot)
+            return MONEY.multiply(lots, lot), f"the signal's target_quantity {signal.target_quantity}"
         if signal.target_weight is not None and self.policy.honor_target_quantity:
-            budget = _CONTEXT.multiply(self._state.equity, signal.target_weight)
-            lots = _CONTEXT.divide_int(budget, _CONTEXT.multiply(price, lot))
-            return _CONTEXT.multiply(max(lots, _ZERO), lot), f"the signal's target_weight {signal.target_weight}"
+            budget = MONEY.multiply(self._state.equity, signal.target_weight)
+            lots = MONEY.divide_int(budget, MONEY.multiply(price, lot))
+            return MONEY.multiply(max(lots, _ZERO), lot), f"the signal's target_weight {signal.target_weight}"
         vol = self._vol.get(signal.symbol)
         quantity = size(self.policy.sizing, self._state.equity, price, vol.value if vol else None)
         return quantity, f"the sizing policy ({self.policy.sizing.method})"

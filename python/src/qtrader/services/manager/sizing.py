@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Context, Decimal, ROUND_HALF_EVEN
+from decimal import Decimal
 
 from qtrader.libraries.indicators import BollingerBands
+from qtrader.libraries.numbers import INDICATOR
 from qtrader.libraries.risk import equal_weight, fixed_fraction, fixed_quantity, kelly_quantity, volatility_target
 from qtrader.services.manager.policy import SizingPolicy
-
-_RETURN_CONTEXT = Context(prec=28, rounding=ROUND_HALF_EVEN)
 
 
 class ReturnVolatility:
@@ -22,7 +21,7 @@ class ReturnVolatility:
 
     def update(self, close: Decimal) -> None:
         if self._last_close is not None and self._last_close > 0:
-            self._bands.update(_RETURN_CONTEXT.subtract(_RETURN_CONTEXT.divide(close, self._last_close), Decimal(1)))
+            self._bands.update(INDICATOR.subtract(INDICATOR.divide(close, self._last_close), Decimal(1)))
         self._last_close = close
 
     @property

@@ -9,8 +9,14 @@ add up to the exact accrual within half a unit.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from qtrader.services.portfolio.money import EXACT, Q12, ZERO, div_round, round_to
+from qtrader.libraries.numbers import EXACT, Q12, ZERO, div_round, round_to
+from qtrader.services.portfolio.ledger import LedgerKind
+from qtrader.services.portfolio.money import total_of
+
+if TYPE_CHECKING:
+    from qtrader.services.portfolio.book import Book
 
 
 def accrued(balance: Decimal, annual_rate: Decimal, days: int, basis: int) -> Decimal:
@@ -39,3 +45,31 @@ def charge_with_carry(residual: Decimal, accrual: Decimal, q: Decimal) -> tuple[
     total = EXACT.add(residual, accrual)
     charge = round_to(total, q)
     return charge, EXACT.subtract(total, charge)
+
+
+def accrue(book: Book, event: Any, days: int, borrow_rate: Decimal, margin_rate: Decimal, cash_rate: Decimal,
+           basis: int) -> bool:
+    """Charge ``days`` calendar days of interest on each cash balance and borrow fees on each short (at its last
+    price), carrying what rounds below one money unit; True if anything was charged."""
+    flows: list[tuple[LedgerKind, str, str, str | None, Decimal]] = []
+    for currency, balance in book.ledger.balances().items():
+        flows.append((LedgerKind.INTEREST, currency, currency, None,
+                      interest(balance, margin_rate, cash_rate, days, basis)))
+    for held in sorted(book.lots):
+        quantity = total_of([lot.quantity for lot in book.lots[held]])
+        if quantity < 0:
+            fee = borrow_fee(quantity, book.prices[held], borrow_rate, days, basis)
+            flows.append((LedgerKind.BORROW_FEE, held, book.currency(held), held, fee))
+    changed = False
+    for kind, key, currency, symbol, accrual in flows:
+        carried = book.residuals.pop((kind, key), None)
+        if not accrual and carried is None:
+            continue
+        charge, residual = charge_with_carry(carried[1] if carried else ZERO, accrual, book.q)
+        if residual:
+            book.residuals[(kind, key)] = (currency, residual)
+        if charge:
+            book.ledger.book(kind, event.event_id, event.occurred_at, currency, charge, symbol)
+            book.fees -= book.flow(currency, charge, book.rate(currency))
+            changed = True
+    return changed

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from qtrader.errors import DataError
-from qtrader.services.portfolio.money import EXACT, ONE, ZERO, div_round, mul_round
+from qtrader.libraries.numbers import EXACT, ONE, ZERO, div_round, mul_round
 
 
 @dataclass(slots=True)

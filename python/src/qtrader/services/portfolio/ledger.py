@@ -2,7 +2,8 @@
 
 Cash is never changed except by booking an entry, so "the entries of a currency sum to its cash balance" holds
 by construction at every moment. The opening DEPOSIT entry carries the initial cash (the run id as its event id,
-no timestamp: it precedes simulation time).
+no timestamp: it precedes simulation time). The kinds are the contract's enum ``LedgerKind``
+(portfolio_snapshot.v1.json).
 """
 
 from __future__ import annotations
@@ -11,21 +12,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Iterable
 
-from qtrader.contracts.generated.models.portfolio.portfolio_snapshot_v1 import LedgerEntry
-from qtrader.services.portfolio.money import EXACT, ZERO
+from qtrader.contracts.generated.models.portfolio.portfolio_snapshot_v1 import LedgerEntry, LedgerKind
+from qtrader.libraries.numbers import EXACT, ZERO
 
-DEPOSIT = "DEPOSIT"
-TRADE = "TRADE"
-COMMISSION = "COMMISSION"
-DIVIDEND = "DIVIDEND"
-BORROW_FEE = "BORROW_FEE"
-INTEREST = "INTEREST"
-CASH_IN_LIEU = "CASH_IN_LIEU"
-FX_CONVERSION = "FX_CONVERSION"
-SPLIT = "SPLIT"
-KINDS = (DEPOSIT, TRADE, COMMISSION, DIVIDEND, BORROW_FEE, INTEREST, CASH_IN_LIEU, FX_CONVERSION, SPLIT)
-
-__all__ = ["Ledger", "LedgerEntry", "KINDS"]
+__all__ = ["Ledger", "LedgerEntry", "LedgerKind"]
 
 
 class Ledger:
@@ -37,16 +27,17 @@ class Ledger:
         self._entries: list[LedgerEntry] = []
         self._balances: dict[str, Decimal] = {}
 
-    def book(self, kind: str, event_id: str, occurred_at: datetime | None, currency: str, amount: Decimal,
+    def book(self, kind: LedgerKind, event_id: str, occurred_at: datetime | None, currency: str, amount: Decimal,
              symbol: str | None = None, quantity: Decimal | None = None) -> LedgerEntry:
-        fields = dict(sequence=len(self._entries), kind=kind, event_id=event_id, currency=currency, amount=amount)
+        fields: dict[str, object] = dict(sequence=len(self._entries), kind=kind, event_id=event_id, currency=currency,
+                                         amount=amount)
         if occurred_at is not None:
             fields["occurred_at"] = occurred_at
         if symbol is not None:
             fields["symbol"] = symbol
         if quantity is not None:
             fields["quantity"] = quantity
-        entry = LedgerEntry.trusted(**fields)
+        entry: LedgerEntry = LedgerEntry.trusted(**fields)
         self._entries.append(entry)
         self._balances[currency] = EXACT.add(self._balances.get(currency, ZERO), amount)
         return entry
@@ -65,7 +56,7 @@ class Ledger:
         return len(self._entries)
 
     @classmethod
-    def replay(cls, entries: Iterable[LedgerEntry]) -> "Ledger":
+    def replay(cls, entries: Iterable[LedgerEntry]) -> Ledger:
         """A ledger holding ``entries``; balances are re-summed in order, so they equal the original's exactly."""
         ledger = cls()
         for entry in entries:

@@ -17,7 +17,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Sequence
 
-from qtrader.services.portfolio.money import EXACT
+from qtrader.libraries.numbers import EXACT
 
 
 @dataclass(slots=True)

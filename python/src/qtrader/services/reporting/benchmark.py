@@ -11,15 +11,15 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
-from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import numpy as np
 
 from qtrader.errors import ConfigError, DataError
 from qtrader.libraries.performance import CurveStats
+from qtrader.libraries.numbers import RATIO
 
-_CTX = Context(prec=34, rounding=ROUND_HALF_EVEN)
 _ZERO = Decimal(0)
 _DATE_HEADERS = ("date", "timestamp", "datetime", "time", "")
 
@@ -108,7 +108,7 @@ class BenchmarkWalk:
                 continue
             self.any_level = True
             if prev is not None and prev > 0:
-                self.returns[i] = float(_CTX.subtract(_CTX.divide(level, prev), 1))
+                self.returns[i] = float(RATIO.subtract(RATIO.divide(level, prev), 1))
             if self._on_value is None:
                 continue
             if self._start is None:
@@ -121,7 +121,7 @@ class BenchmarkWalk:
                 points = [(i, level)]
             base, start_capital = self._start
             for k, value in points:
-                self._on_value(k, _CTX.divide(_CTX.multiply(start_capital, value), base))
+                self._on_value(k, RATIO.divide(RATIO.multiply(start_capital, value), base))
 
 
 def level_returns(times: Sequence[datetime], levels: Sequence[Decimal | None]) -> dict[datetime, float]:

@@ -23,8 +23,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from qtrader.contracts.scalars import decimal_to_str, timestamp_to_str
+from qtrader.contracts.scalars import timestamp_to_str
 from qtrader.errors import DataError
+from qtrader.libraries.numbers import plain
 from qtrader.services.reporting.curve import to_micros
 
 DECIMAL_TYPE = pa.decimal128(38, 12)
@@ -54,7 +55,7 @@ TRADES_SCHEMA = pa.schema([
 
 def _text(value: Any) -> str:
     if isinstance(value, Decimal):
-        return decimal_to_str(value)
+        return plain(value)
     if isinstance(value, datetime):
         return timestamp_to_str(value)
     return str(value)
@@ -116,7 +117,7 @@ def decimal_error(name: str, texts: Iterable[str], where: Iterable[str] | None =
             decimal_array(text, 1, type)
         except pa.ArrowInvalid as exc:
             return DecimalRangeError(
-                f"{name} = {decimal_to_str(Decimal(text))} at {at} does not fit the Parquet type {type} "
+                f"{name} = {plain(Decimal(text))} at {at} does not fit the Parquet type {type} "
                 f"(at most {type.precision - type.scale} integer digits and {type.scale} fraction digits): {exc}")
     return DecimalRangeError(f"{name}: a value does not fit the Parquet type {type}")
 

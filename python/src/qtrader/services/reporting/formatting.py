@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 
+from qtrader.libraries.numbers import MONEY
+
 MISSING = "n/a"
-_CTX = Context(prec=80, rounding=ROUND_HALF_EVEN)
 
 #: Metric key -> (label, kind). kind: pct (a fraction shown in %), ratio, number, money, int, text, bool, days.
 METRIC_FORMATS: dict[str, tuple[str, str]] = {
@@ -72,7 +73,7 @@ def money(value: Any, places: int = 2) -> str:
         number = value if isinstance(value, Decimal) else Decimal(str(value))
     except InvalidOperation:
         return str(value)
-    q = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN, context=_CTX)
+    q = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN, context=MONEY)
     return _no_negative_zero(f"{q:,.{places}f}")
 
 

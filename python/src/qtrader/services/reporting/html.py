@@ -21,8 +21,9 @@ from typing import Any
 
 import yaml
 
-from qtrader.contracts.scalars import decimal_to_str, timestamp_to_str
+from qtrader.contracts.scalars import timestamp_to_str
 from qtrader.errors import ConfigError
+from qtrader.libraries.numbers import plain
 from qtrader.libraries.performance import CurveStats
 from qtrader.services.reporting import charts
 from qtrader.services.reporting import tearsheet
@@ -113,7 +114,7 @@ def _json_for_script(value: Any) -> str:
 
 def _cell(value: Any) -> str:
     if isinstance(value, Decimal):
-        return decimal_to_str(value)
+        return plain(value)
     if isinstance(value, datetime):
         return timestamp_to_str(value)
     return str(value)
@@ -128,7 +129,7 @@ def _plain(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, float, str, date)):
         return value
     if isinstance(value, Decimal):
-        return decimal_to_str(value)
+        return plain(value)
     if isinstance(value, PurePath):
         return str(value)
     return str(value)

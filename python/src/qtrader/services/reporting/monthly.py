@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC
-from decimal import ROUND_HALF_EVEN, Context, Decimal
+from decimal import Decimal
 from typing import Any
 
-_CTX = Context(prec=34, rounding=ROUND_HALF_EVEN)
+from qtrader.libraries.numbers import RATIO
 
 
 def _ret(end: Decimal, base: Decimal) -> float | None:
-    return None if base <= 0 else float(_CTX.subtract(_CTX.divide(end, base), 1))
+    return None if base <= 0 else float(RATIO.subtract(RATIO.divide(end, base), 1))
 
 
 class MonthEnds:

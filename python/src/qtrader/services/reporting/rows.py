@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_EVEN, Context, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any, NamedTuple
 
 from qtrader.contracts.generated.models.portfolio.portfolio_state_v1 import ClosedLot, PortfolioState
 from qtrader.libraries.performance.drawdown import depths
+from qtrader.libraries.numbers import MONEY
 
 #: Derived decimals (drawdown, holding days) keep 12 fraction digits, the scale of the Parquet exports.
 SCALE = Decimal("1e-12")
-_CTX = Context(prec=60, rounding=ROUND_HALF_EVEN)
 _ZERO = Decimal(0)
 _DAY_US = Decimal(86_400_000_000)
 
@@ -28,10 +28,10 @@ TRADE_COLUMNS: tuple[str, ...] = (
 
 def quantize12(value: Decimal) -> Decimal:
     """Round half-even to 12 fraction digits, then drop trailing zeros (plain text stays short)."""
-    q = value.quantize(SCALE, rounding=ROUND_HALF_EVEN, context=_CTX)
+    q = value.quantize(SCALE, rounding=ROUND_HALF_EVEN, context=MONEY)
     if q == _ZERO:
         return _ZERO
-    return q.normalize(_CTX)
+    return q.normalize(MONEY)
 
 
 #: What the report keeps of one PortfolioState, as a plain tuple (one is kept per timestamp, a million on a long
@@ -82,14 +82,14 @@ class Drawdowns:
 
     def of(self, equities: Iterable[Decimal]) -> list[Decimal]:
         """The drawdowns of the next points (in time order)."""
-        found, self.peak = depths(list(equities), self.peak, _CTX)
+        found, self.peak = depths(list(equities), self.peak, MONEY)
         return [_ZERO if d is None else quantize12(d) for d in found]
 
 
 def holding_days(opened: datetime, closed: datetime) -> Decimal:
     """Calendar days between open and close, exact to the microsecond, rounded to 12 places."""
     micros = (closed - opened) // timedelta(microseconds=1)
-    return quantize12(_CTX.divide(Decimal(micros), _DAY_US))
+    return quantize12(MONEY.divide(Decimal(micros), _DAY_US))
 
 
 def trade_row(lot: ClosedLot) -> dict[str, Any]:
@@ -97,7 +97,7 @@ def trade_row(lot: ClosedLot) -> dict[str, Any]:
     return {
         "symbol": lot.symbol,
         "side": "LONG" if lot.quantity > _ZERO else "SHORT",
-        "quantity": _CTX.abs(lot.quantity),
+        "quantity": MONEY.abs(lot.quantity),
         "entry_time": lot.opened_at,
         "entry_price": lot.open_price,
         "exit_time": lot.closed_at,

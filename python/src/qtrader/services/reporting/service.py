@@ -13,14 +13,15 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import ROUND_HALF_EVEN, Context, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
 from qtrader.contracts.base import ContractModel
-from qtrader.contracts.scalars import decimal_to_str, timestamp_to_str
+from qtrader.contracts.scalars import timestamp_to_str
+from qtrader.libraries.numbers import MONEY, plain
 from qtrader.libraries.performance import CurveStats, Trade, compute_metrics
 from qtrader.services.reporting import exports
 from qtrader.services.reporting.benchmark import (
@@ -58,14 +59,13 @@ from qtrader.services.reporting.rows import (
 
 _ZERO = Decimal(0)
 #: Exact for any product and sum of contract decimals (26 integer + 12 fraction digits each).
-_CTX = Context(prec=100, rounding=ROUND_HALF_EVEN)
 
 
 def _csv_texts(joined: str, texts: list[str]) -> list[str]:
-    """``decimal_to_str`` of each Decimal from its ``str``: the same text but for exponents and negative zero."""
+    """``plain`` of each Decimal from its ``str``: the same text but for exponents and negative zero."""
     if "E" not in joined and "-" not in joined:
         return texts
-    return [decimal_to_str(Decimal(t)) if ("E" in t or t[0] == "-") else t for t in texts]
+    return [plain(Decimal(t)) if ("E" in t or t[0] == "-") else t for t in texts]
 
 
 def _trade_place(trade: Mapping[str, Any]) -> str:
@@ -174,7 +174,7 @@ class ReportingService:
     def _on_fill(self, fill: Any) -> None:
         self._fills += 1
         self._fill_strategy[fill.fill_id] = fill.strategy_id
-        self._notional = _CTX.add(self._notional, _CTX.abs(_CTX.multiply(fill.quantity, fill.price)))
+        self._notional = MONEY.add(self._notional, MONEY.abs(MONEY.multiply(fill.quantity, fill.price)))
 
     def _on_signal_rejected(self, event: Any) -> None:
         codes = [r.code for r in event.reasons]
@@ -306,7 +306,7 @@ class ReportingService:
                 if writer is not None:
                     stamps = timestamp_texts(d.micros)
                     texts = [_csv_texts(chunk.columns[k], d.texts[k]) for k in range(len(DECIMAL_COLUMNS))]
-                    writer.writerows(zip(stamps, *texts, [decimal_to_str(v) for v in dd]))
+                    writer.writerows(zip(stamps, *texts, [plain(v) for v in dd]))
                     if parquet is not None:
                         columns = [*chunk.columns, "\n".join(map(str, dd))]
                         try:

@@ -8,7 +8,7 @@ from typing import Any
 
 from rich.table import Table
 
-from qtrader.contracts.scalars import decimal_to_str
+from qtrader.libraries.numbers import plain
 from qtrader.services.reporting.formatting import MISSING, format_metric
 
 _ROWS: tuple[tuple[str, str], ...] = (
@@ -39,5 +39,5 @@ def _text(value: Any) -> str:
     if value is None:
         return MISSING
     if isinstance(value, Decimal):
-        return decimal_to_str(value)
+        return plain(value)
     return str(value)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
@@ -17,6 +18,22 @@ from qtrader.contracts.scalars import (
 )
 
 from ..common import types_v1
+
+
+class LedgerKind(StrEnum):
+    """
+    DEPOSIT (initial cash), TRADE, COMMISSION, DIVIDEND, BORROW_FEE, INTEREST, CASH_IN_LIEU, FX_CONVERSION or SPLIT (quantity only).
+    """
+
+    DEPOSIT = 'DEPOSIT'
+    TRADE = 'TRADE'
+    COMMISSION = 'COMMISSION'
+    DIVIDEND = 'DIVIDEND'
+    BORROW_FEE = 'BORROW_FEE'
+    INTEREST = 'INTEREST'
+    CASH_IN_LIEU = 'CASH_IN_LIEU'
+    FX_CONVERSION = 'FX_CONVERSION'
+    SPLIT = 'SPLIT'
 
 
 class CurrencyAmount(ContractModel):
@@ -273,10 +290,10 @@ class LedgerEntry(ContractModel):
         ),
     ]
     kind: Annotated[
-        str,
+        LedgerKind,
         Field(
             description='DEPOSIT (initial cash), TRADE, COMMISSION, DIVIDEND, BORROW_FEE, INTEREST, CASH_IN_LIEU, FX_CONVERSION or SPLIT (quantity only).',
-            pattern='^(DEPOSIT|TRADE|COMMISSION|DIVIDEND|BORROW_FEE|INTEREST|CASH_IN_LIEU|FX_CONVERSION|SPLIT)$',
+            title='LedgerKind',
         ),
     ]
     event_id: Annotated[
