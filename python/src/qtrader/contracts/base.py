@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from qtrader.contracts.checker import path_text
 from qtrader.contracts.invariants import violations
 
-_RULES: dict[type, list[dict]] = {}
+_RULES: dict[type, list[dict[str, Any]]] = {}
 _DEFAULTS: dict[type, dict[str, Any]] = {}
 _ALL_FIELDS: dict[type, set[str]] = {}
 
@@ -23,12 +24,23 @@ class ContractModel(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    if TYPE_CHECKING:  # the envelope every event model declares (common/envelope.v1.json); for the type checker only,
+        # so code handling "any event" can read it. Nested models (a Position, a Lot) have no envelope and never read it.
+        event_id: str
+        event_type: str
+        schema_version: int
+        occurred_at: datetime
+        source_service: str
+        correlation_id: str
+        causation_id: str | None
+
     @classmethod
-    def invariant_rules(cls) -> list[dict]:
+    def invariant_rules(cls) -> list[dict[str, Any]]:
         rules = _RULES.get(cls)
         if rules is None:
             extra = cls.model_config.get("json_schema_extra") or {}
-            rules = _RULES[cls] = list(extra.get("x-invariants", [])) if isinstance(extra, dict) else []
+            found = extra.get("x-invariants", []) if isinstance(extra, dict) else []
+            rules = _RULES[cls] = [dict(rule) for rule in found if isinstance(rule, dict)] if isinstance(found, list) else []
         return rules
 
     @model_validator(mode="before")
@@ -105,7 +117,7 @@ _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
 
 def adopt(cls: type, data: dict[str, Any], fields_set: set[str]) -> Any:
     """An instance of ``cls`` whose field values are ``data`` itself: no validation, no copy."""
-    instance = _new(cls)
+    instance: Any = _new(cls)
     _set_attr(instance, "__dict__", data)
     _set_fields_set(instance, fields_set)
     _set_extra(instance, None)
@@ -113,7 +125,7 @@ def adopt(cls: type, data: dict[str, Any], fields_set: set[str]) -> Any:
     return instance
 
 
-def all_fields(cls: type) -> set[str]:
+def all_fields(cls: type[BaseModel]) -> set[str]:
     """The set of every field name of ``cls``, one shared set per class (the models are frozen)."""
     names = _ALL_FIELDS.get(cls)
     if names is None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime, timezone
-from typing import Any, Callable, ClassVar, Mapping, Protocol, TypeVar
+from typing import Any, Callable, ClassVar, Mapping, Protocol, TypeVar, cast
 
 from qtrader.contracts.base import ContractModel, adopt, all_fields
 from qtrader.contracts.config import parse_config
@@ -92,11 +92,11 @@ class Service:
     """Base class: dispatch by event type, deterministic ids, one batch of outputs per input."""
 
     name: ClassVar[str] = "service"
-    consumes: ClassVar[tuple[str, ...]] = ()
+    consumes: tuple[str, ...] = ()  # the class's types; an instance may narrow them after its config (reset)
     emits: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, config: Mapping[str, Any] | None = None, *, run_id: str = DEFAULT_RUN_ID) -> None:
-        self._cause: ContractModel | None = None
+        self._cause: ContractModel = cast(ContractModel, None)  # set by every handler before anything reads it
         self._out: list[ContractModel] = []
         self._id_counters: dict[str, int] | None = None
         self.reset(config, run_id)
@@ -126,7 +126,8 @@ class Service:
 
         def handle_one(event: ContractModel) -> list[ContractModel]:
             self._cause = event
-            self._out = out = []
+            out: list[ContractModel] = []
+            self._out = out
             self._id_counters = None
             method(event)
             return out
@@ -155,7 +156,7 @@ class Service:
         complete["source_service"] = self.name
         complete["correlation_id"] = cause.correlation_id
         complete["causation_id"] = cause.event_id
-        event = adopt(cls, complete, all_fields(cls))
+        event: E = adopt(cls, complete, all_fields(cls))
         out.append(event)
         return event
 

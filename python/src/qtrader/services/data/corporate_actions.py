@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from qtrader.contracts.checker import path_text
 from qtrader.contracts.invariants import violations
@@ -26,7 +27,7 @@ DATES = ("ex_date", "record_date", "pay_date")
 
 @dataclass(frozen=True)
 class ActionRow:
-    fields: dict
+    fields: dict[str, Any]
     location: str
 
 
@@ -45,7 +46,7 @@ def read_actions(path: Path, fmt: str | None = None) -> list[ActionRow]:
     rows = []
     for index, record in enumerate(table.to_pylist()):
         where = f"{path}:{index + 2}" if fmt == "csv" else f"{path} row {index + 1}"
-        fields = {}
+        fields: dict[str, Any] = {}
         for name, text in record.items():
             if text is None or not str(text).strip():
                 continue

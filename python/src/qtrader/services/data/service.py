@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timezone
 from itertools import repeat, tee
 from operator import itemgetter
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from qtrader.contracts.base import ContractModel, adopt, all_fields
 from qtrader.contracts.generated.config_models import DataConfig, SourceConfig
@@ -38,7 +38,7 @@ class DataStats:
     rows_read: int = 0
     bars_published: int = 0
     actions_published: int = 0
-    skipped: Counter = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
     skipped_rows: list[str] = field(default_factory=list)
 
     @property
@@ -51,7 +51,7 @@ def _midnight(day: date) -> datetime:
 
 
 class DataService:
-    def __init__(self, config: dict, *, base_dir: Path = Path("."), run_id: str = DEFAULT_RUN_ID) -> None:
+    def __init__(self, config: dict[str, Any], *, base_dir: Path = Path("."), run_id: str = DEFAULT_RUN_ID) -> None:
         self.config = parse_config(DataConfig, config, "data")
         self.base_dir = base_dir
         self.run_id = run_id
@@ -95,7 +95,7 @@ class DataService:
         try:
             for row in rows:
                 read += 1
-                if type(row) is BadRow:
+                if isinstance(row, BadRow):
                     self._bad(row)
                     continue
                 if end is not None and row[0] > end:
@@ -118,12 +118,12 @@ class DataService:
         self.stats.skipped[row.kind] += 1
         self.stats.skipped_rows.append(str(row))
 
-    def _bar_stream(self, index: int, source: SourceConfig) -> Iterator[tuple]:
+    def _bar_stream(self, index: int, source: SourceConfig) -> Iterator[tuple[Any, ...]]:
         """(timestamp, 1, index, row) for each row, made in C (zip over the rows and their first column)."""
         rows, again = tee(self._rows(source))
         return zip(map(itemgetter(0), rows), repeat(1), repeat(index), again)
 
-    def _action_stream(self) -> Iterator[tuple]:
+    def _action_stream(self) -> Iterator[tuple[Any, ...]]:
         actions = []
         for source in self.config.corporate_actions:
             actions.extend(read_actions(self._path(source.path), source.format))
@@ -148,7 +148,7 @@ class DataService:
             streams.append(self._action_stream())
         return self._events(heapq.merge(*streams), templates)
 
-    def _events(self, items: Iterator[tuple], templates: list[dict]) -> Iterator[ContractModel]:
+    def _events(self, items: Iterator[tuple[Any, ...]], templates: list[dict[str, Any]]) -> Iterator[ContractModel]:
         """The events of the stream items; the n-th event's id is uuid5(run_id, "data/n"). It runs once per bar,
         so it is kept lean: a local count, the source's template copied and filled in."""
         cls, fields_set = PriceBar, all_fields(PriceBar)
@@ -186,7 +186,7 @@ class DataService:
                 f"({self.stats.rows_read} rows read, {self.stats.rows_skipped} skipped); set data.allow_empty: true "
                 "if an empty run is expected")
 
-    def _bar_template(self, source: SourceConfig) -> dict:
+    def _bar_template(self, source: SourceConfig) -> dict[str, Any]:
         """A PriceBar's complete field dict with what its source decides filled in."""
         template = PriceBar.defaults()
         template.update(source_service=NAME, correlation_id=self.run_id, symbol=source.symbol,
@@ -195,10 +195,11 @@ class DataService:
             template["currency"] = source.currency
         return template
 
-    def _action_event(self, timestamp: datetime, fields: dict, event_id: str) -> CorporateAction:
+    def _action_event(self, timestamp: datetime, fields: dict[str, Any], event_id: str) -> CorporateAction:
         values = dict(fields)
         values["action_type"] = CorporateActionType(values["action_type"])
-        return CorporateAction.trusted(
+        action: CorporateAction = CorporateAction.trusted(
             event_id=event_id, occurred_at=timestamp, source_service=NAME, correlation_id=self.run_id,
             **values,
         )
+        return action

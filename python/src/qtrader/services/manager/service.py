@@ -23,7 +23,11 @@ from qtrader.contracts.generated.models.common.types_v1 import (
 )
 from qtrader.contracts.generated.models.manager.cancel_order_v1 import CancelOrder
 from qtrader.contracts.generated.models.manager.order_v1 import Order
+from qtrader.contracts.generated.models.data.price_bar_v1 import PriceBar
+from qtrader.contracts.generated.models.execution.order_update_v1 import OrderUpdate
 from qtrader.contracts.generated.models.manager.signal_rejected_v1 import Reason, RejectionCode, SignalRejected
+from qtrader.contracts.generated.models.portfolio.portfolio_state_v1 import PortfolioState
+from qtrader.contracts.generated.models.strategy.signal_v1 import Signal
 from qtrader.contracts.scalars import timestamp_to_str
 from qtrader.contracts.generated.config_models import ManagerConfig
 from qtrader.libraries.numbers import MONEY
@@ -38,7 +42,7 @@ _ZERO = Decimal(0)
 
 class ManagerService(Service):
     name = "manager"
-    consumes = ("PriceBar", "PortfolioState", "Signal", "OrderUpdate")
+    consumes: tuple[str, ...] = ("PriceBar", "PortfolioState", "Signal", "OrderUpdate")
     emits = ("Order", "CancelOrder", "SignalRejected")
 
     def reset(self, config: Mapping[str, Any] | None, run_id: str) -> None:
@@ -49,8 +53,8 @@ class ManagerService(Service):
         # Bars matter only to volatility sizing; otherwise the PortfolioState's marks are all the manager needs.
         needs_bars = self.policy.sizing.method == "volatility_target"
         self.consumes = type(self).consumes if needs_bars else tuple(t for t in type(self).consumes if t != "PriceBar")
-        self._state = None
-        self._unsynced = None  # the latest state, until its positions and marks are read into the caches below
+        self._state: PortfolioState | None = None
+        self._unsynced: PortfolioState | None = None  # the latest state, until its positions and marks are read into the caches below
         self._positions: dict[str, Decimal] = {}
         self._prices: dict[str, Decimal] = {}
         self._vol: dict[str, ReturnVolatility] = {}
@@ -60,7 +64,7 @@ class ManagerService(Service):
 
     # -- what the manager knows -------------------------------------------------------------------------------
 
-    def on_price_bar(self, bar) -> None:
+    def on_price_bar(self, bar: PriceBar) -> None:
         self._sync()
         self._prices[bar.symbol] = bar.close
         if self.policy.sizing.method == "volatility_target":
@@ -69,7 +73,7 @@ class ManagerService(Service):
                 vol = self._vol[bar.symbol] = ReturnVolatility(self.policy.sizing.lookback)
             vol.update(bar.close)
 
-    def on_portfolio_state(self, state) -> None:
+    def on_portfolio_state(self, state: PortfolioState) -> None:
         self._state = state
         self._unsynced = state  # read lazily: a state arrives every bar, a signal rarely
 
@@ -83,7 +87,7 @@ class ManagerService(Service):
         for p in state.positions:
             self._prices[p.symbol] = p.market_price
 
-    def on_order_update(self, update) -> None:
+    def on_order_update(self, update: OrderUpdate) -> None:
         if update.order_id in self._exits and update.status in _TERMINAL:
             del self._exits[update.order_id]
         pending = self._pending.get(update.order_id)
@@ -103,7 +107,7 @@ class ManagerService(Service):
 
     # -- decisions --------------------------------------------------------------------------------------------
 
-    def on_signal(self, signal) -> None:
+    def on_signal(self, signal: Signal) -> None:
         self._sync()
         key = f"{signal.strategy_id}-{signal.event_id}-{timestamp_to_str(signal.occurred_at)}"
         if key in self._seen_keys:
@@ -117,6 +121,7 @@ class ManagerService(Service):
             return
         if Intention(signal.intention) in (Intention.CLOSE_LONG, Intention.CLOSE_SHORT):
             self._cancel_exits(signal.symbol)
+        assert side is not None  # a decision without reasons has a side
         self._send(signal, key, side, quantity)
 
     def _cancel_exits(self, symbol: str) -> None:
@@ -124,7 +129,7 @@ class ManagerService(Service):
         for order_id in sorted(o for o, s in self._exits.items() if s == symbol):
             self.emit(CancelOrder, order_id=order_id, reason="position closed by signal")
 
-    def _decide(self, signal) -> tuple[list[Violation], Side | None, Decimal]:
+    def _decide(self, signal: Signal) -> tuple[list[Violation], Side | None, Decimal]:
         intention, symbol = Intention(signal.intention), signal.symbol
         if self._state is None:
             return [Violation(RejectionCode.NO_PORTFOLIO_STATE,
@@ -169,22 +174,24 @@ class ManagerService(Service):
         reasons.extend(run_checks(view, trade, self._limits))
         return reasons, side, quantity
 
-    def _quantity(self, signal, price: Decimal) -> tuple[Decimal, str]:
+    def _quantity(self, signal: Signal, price: Decimal) -> tuple[Decimal, str]:
         """The quantity, rounded down to whole lots, and what decided it (for the SIZE_ZERO message)."""
         lot = self.policy.sizing.lot_size
+        state = self._state
+        assert state is not None  # _decide returned earlier without a state
         if signal.target_quantity is not None and self.policy.honor_target_quantity:
             lots = MONEY.divide_int(signal.target_quantity, lot)
             return MONEY.multiply(lots, lot), f"the signal's target_quantity {signal.target_quantity}"
         if signal.target_weight is not None and self.policy.honor_target_quantity:
-            budget = MONEY.multiply(self._state.equity, signal.target_weight)
+            budget = MONEY.multiply(state.equity, signal.target_weight)
             lots = MONEY.divide_int(budget, MONEY.multiply(price, lot))
             return MONEY.multiply(max(lots, _ZERO), lot), f"the signal's target_weight {signal.target_weight}"
         vol = self._vol.get(signal.symbol)
-        quantity = size(self.policy.sizing, self._state.equity, price, vol.value if vol else None)
+        quantity = size(self.policy.sizing, state.equity, price, vol.value if vol else None)
         return quantity, f"the sizing policy ({self.policy.sizing.method})"
 
     @staticmethod
-    def _missing_prices(signal) -> str:
+    def _missing_prices(signal: Signal) -> str:
         """A signal that asks for a priced entry type must give its price (policy defaults use the signal price)."""
         entry = signal.entry_type
         if entry is None:
@@ -198,7 +205,7 @@ class ManagerService(Service):
     def _prices_for_view(self) -> dict[str, Decimal]:
         return {s: self._prices[s] for s, q in self._positions.items() if q != 0 and s in self._prices}
 
-    def _send(self, signal, key: str, side: Side, quantity: Decimal) -> None:
+    def _send(self, signal: Signal, key: str, side: Side, quantity: Decimal) -> None:
         intention = Intention(signal.intention)
         order_type = OrderType(signal.entry_type or self.policy.order_type)
         if intention in (Intention.CLOSE_LONG, Intention.CLOSE_SHORT) and signal.entry_type is None:
@@ -231,11 +238,12 @@ class ManagerService(Service):
         exit_side = Side.SELL if side is Side.BUY else Side.BUY
         group = f"oco-{entry_id}" if len(exits) > 1 else None
         for role, child_type, price_field, price in exits:
-            child = dict(order_id=self.new_id("order"), intent_id=signal.event_id, idempotency_key=f"{key}-{role.value}",
+            child_id = self.new_id("order")
+            child: dict[str, Any] = dict(order_id=child_id, intent_id=signal.event_id, idempotency_key=f"{key}-{role.value}",
                          strategy_id=signal.strategy_id, symbol=signal.symbol, side=exit_side, quantity=quantity,
                          order_type=child_type, time_in_force=TimeInForce.GTC, parent_order_id=entry_id,
                          bracket_role=role, **{price_field: price})
             if group:
                 child["oco_group_id"] = group
             self.emit(Order, **child)
-            self._exits[child["order_id"]] = signal.symbol
+            self._exits[child_id] = signal.symbol

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import Any, Mapping
 
+from qtrader.contracts.generated.models.data.price_bar_v1 import PriceBar
 from qtrader.contracts.generated.models.common.types_v1 import Intention, OrderType, TimeInForce
 from qtrader.contracts.generated.models.strategy.signal_v1 import Signal
 from qtrader.contracts.generated.config_models import StrategyEntry, StrategyServiceConfig
@@ -61,7 +62,7 @@ class StrategyService(Service):
     def signals_suppressed(self) -> int:
         return sum(h.ctx.signals_suppressed for h in self._hosted)
 
-    def on_price_bar(self, bar) -> None:
+    def on_price_bar(self, bar: PriceBar) -> None:
         trade_from = self._trade_from
         warmup = self._warmup
         before_start = trade_from is not None and bar.occurred_at < trade_from
