@@ -108,7 +108,7 @@ class CurveSeries:
         self.benchmark_stats: Any = None
 
     def add(self, equity: Sequence[Decimal], drawdown: Sequence[Decimal],
-            times: Sequence[datetime] | None = None, micros: array | None = None,
+            times: Sequence[datetime] | None = None, micros: array[int] | None = None,
             gross: Sequence[str] | None = None, net: Sequence[str] | None = None,
             positions: bytes | None = None) -> None:
         """The next points: equity and drawdown decimals, and their times (datetimes, or UTC micro stamps); the
