@@ -17,18 +17,18 @@ from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 
-if TYPE_CHECKING:
-    from google._upb._message import FieldDescriptor as UpbFieldDescriptor
-
-#: A message's fields are pure-Python or upb descriptors, depending on the protobuf backend.
-Field = Union[FieldDescriptor, "UpbFieldDescriptor"]
-
 from qtrader.contracts.base import ContractModel
 from qtrader.contracts.generated import pipeline_pb2
 from qtrader.contracts.registry import ENVELOPE_FIELDS, EVENTS, event_schema
 from qtrader.contracts.scalars import timestamp_to_str
 from qtrader.contracts.validation import parse_event
 from qtrader.libraries.numbers import plain
+
+if TYPE_CHECKING:
+    from google._upb._message import FieldDescriptor as UpbFieldDescriptor
+
+#: A message's fields are pure-Python or upb descriptors, depending on the protobuf backend.
+Field = Union[FieldDescriptor, "UpbFieldDescriptor"]
 
 _ONEOF_BY_TYPE = {event_type: oneof for event_type, (_cls, _path, oneof) in EVENTS.items()}
 _TYPE_BY_ONEOF = {oneof: event_type for event_type, oneof in _ONEOF_BY_TYPE.items()}
