@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from rich.console import Console
 from rich.markup import escape
@@ -80,7 +80,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from qtrader.grpc_host.server import ServerTLS, serve
 
-    options: dict = {"max_sessions": args.max_sessions, "idle_seconds": args.idle_timeout}
+    options: dict[str, Any] = {"max_sessions": args.max_sessions, "idle_seconds": args.idle_timeout}
     if args.service == "strategy":
         from qtrader.services.strategy.allow import StrategyAllowList
 
@@ -145,7 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     add_conformance(next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)))
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        code: int = args.func(args)
+        return code
     except QTraderError as exc:
         if args.debug:
             raise

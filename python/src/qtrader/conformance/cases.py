@@ -44,8 +44,9 @@ def find_cases_root(start: Path | None = None) -> Path:
     raise ConfigError("conformance/cases not found: run from the repository or pass --cases DIR")
 
 
-def _schema(cases_root: Path) -> dict:
-    return json.loads((cases_root.parent / "case.schema.json").read_text(encoding="utf-8"))
+def _schema(cases_root: Path) -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads((cases_root.parent / "case.schema.json").read_text(encoding="utf-8"))
+    return schema
 
 
 def _read_jsonl(path: Path) -> list[Any]:
@@ -60,7 +61,7 @@ def _read_jsonl(path: Path) -> list[Any]:
     return rows
 
 
-def load_case(path: Path, schema: dict, with_expected: bool = True) -> Case:
+def load_case(path: Path, schema: dict[str, Any], with_expected: bool = True) -> Case:
     meta_path = path / "case.yaml"
     if not meta_path.is_file():
         raise ConfigError(f"{path}: missing case.yaml")

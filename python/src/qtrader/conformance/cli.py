@@ -13,7 +13,7 @@ from qtrader.conformance.runner import record_case, run_case
 from qtrader.errors import ConfigError
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("conformance", help="run the conformance suite against a gRPC service")
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument("--target", help="HOST:PORT of the service under test")
@@ -105,4 +105,5 @@ def _describe_name(target: str) -> str:
             info = pipeline_pb2_grpc.PipelineServiceStub(channel).Describe(pipeline_pb2.DescribeRequest(), timeout=5)
         except grpc.RpcError as exc:
             raise ConfigError(f"cannot reach {target}: {exc.code().name}: {exc.details()}") from None
-    return info.name
+    name: str = info.name
+    return name

@@ -40,7 +40,8 @@ SOURCES = {"PriceBar": "data", "CorporateAction": "data", "Signal": "strategy", 
 def _timestamp(value: Any) -> str:
     if isinstance(value, datetime):
         value = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        text: str = value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return text
     if isinstance(value, date):
         return f"{value.isoformat()}T00:00:00Z"
     text = str(value)

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 from qtrader.conformance.cases import Case
 from qtrader.contracts.compare import first_difference
@@ -34,7 +35,7 @@ def _proxy(case: Case, target: str, deadline: float) -> RemoteServiceProxy:
     return RemoteServiceProxy(case.service, remote, case.config, case.run_id or make_run_id(DEFAULT_RUN))
 
 
-def outputs_for(case: Case, target: str, deadline: float = 10.0) -> list[list[dict]]:
+def outputs_for(case: Case, target: str, deadline: float = 10.0) -> list[list[dict[str, Any]]]:
     """Replay a case's inputs; one list of JSON events per input."""
     proxy = _proxy(case, target, deadline)
     try:

@@ -23,11 +23,13 @@ def _scalar_equal(a: Any, b: Any) -> bool:
         if PLAIN_DECIMAL_RE.fullmatch(a) and PLAIN_DECIMAL_RE.fullmatch(b):
             return Decimal(a) == Decimal(b)
         if _TIMESTAMP.match(a) and _TIMESTAMP.match(b):
-            return datetime.fromisoformat(a.replace("Z", "+00:00")) == datetime.fromisoformat(b.replace("Z", "+00:00"))
+            same: bool = datetime.fromisoformat(a.replace("Z", "+00:00")) == datetime.fromisoformat(b.replace("Z", "+00:00"))
+            return same
         return False
     if type(a) is not type(b):
         return False
-    return a == b
+    equal: bool = a == b
+    return equal
 
 
 def first_difference(expected: Any, actual: Any, ignore: Iterable[str] = (), path: str = "") -> str | None:

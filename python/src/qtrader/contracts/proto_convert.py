@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
@@ -24,11 +24,19 @@ from qtrader.contracts.scalars import timestamp_to_str
 from qtrader.contracts.validation import parse_event
 from qtrader.libraries.numbers import plain
 
+if TYPE_CHECKING:
+    from google._upb._message import FieldDescriptor as UpbFieldDescriptor
+
+#: A message's fields are pure-Python or upb descriptors, depending on the protobuf backend.
+Field = Union[FieldDescriptor, "UpbFieldDescriptor"]
+
 _ONEOF_BY_TYPE = {event_type: oneof for event_type, (_cls, _path, oneof) in EVENTS.items()}
 _TYPE_BY_ONEOF = {oneof: event_type for event_type, oneof in _ONEOF_BY_TYPE.items()}
 
 
-def _enum_prefix(field: FieldDescriptor) -> str:
+def _enum_prefix(field: Field) -> str:
+    if TYPE_CHECKING:
+        assert field.enum_type is not None  # called for enum fields only
     name = field.enum_type.name
     out = []
     for i, ch in enumerate(name):
@@ -52,7 +60,7 @@ def _timestamp_to_str(ts: Timestamp) -> str:
     return timestamp_to_str(value)
 
 
-def _scalar_to_proto(field: FieldDescriptor, value: Any) -> Any:
+def _scalar_to_proto(field: Field, value: Any) -> Any:
     if field.enum_type is not None:
         raw = value.value if isinstance(value, enum.Enum) else value
         return field.enum_type.values_by_name[_enum_prefix(field) + raw].number
@@ -112,7 +120,7 @@ def message_to_json(message: Message) -> dict[str, Any]:
     return out
 
 
-def _scalar_from_proto(field: FieldDescriptor, value: Any) -> Any:
+def _scalar_from_proto(field: Field, value: Any) -> Any:
     if field.enum_type is not None:
         name = field.enum_type.values_by_number[value].name if value in field.enum_type.values_by_number else str(value)
         prefix = _enum_prefix(field)
@@ -144,7 +152,7 @@ def envelope_to_json(envelope: pipeline_pb2.Envelope) -> dict[str, Any]:
     return {**header, **body}
 
 
-def _restore_required_lists(obj: dict[str, Any], schema: dict, defs: dict) -> None:
+def _restore_required_lists(obj: dict[str, Any], schema: dict[str, Any], defs: dict[str, Any]) -> None:
     """A required list that is empty travels as an empty repeated field, which proto cannot tell from absent."""
     for name, prop in schema.get("properties", {}).items():
         if prop.get("type") == "array":

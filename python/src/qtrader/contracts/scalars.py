@@ -12,7 +12,7 @@ import re
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 from importlib import resources
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
@@ -32,6 +32,8 @@ _MAX_INTEGER_DIGITS = 26
 
 def _check_digits(value: Decimal, text: str) -> None:
     sign, digits, exponent = value.as_tuple()
+    if TYPE_CHECKING:
+        assert isinstance(exponent, int)  # the pattern matched: a finite decimal
     fraction_digits = max(0, -exponent)
     integer_digits = len(digits) + exponent if exponent < 0 else len(digits) + exponent
     if fraction_digits > _MAX_FRACTION_DIGITS:

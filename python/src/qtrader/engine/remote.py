@@ -138,7 +138,8 @@ class RemoteServiceProxy:
     def _next_reply(self) -> pipeline_pb2.FrameResult:
         self._waiting_since = time.monotonic()
         try:
-            return next(self._stream)
+            reply: pipeline_pb2.FrameResult = next(self._stream)
+            return reply
         except StopIteration:
             raise RemoteServiceError("the stream ended (the service closed it or died)") from None
         except grpc.RpcError as exc:

@@ -191,7 +191,7 @@ class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
             yield result
 
 
-class _TokenCheck(grpc.ServerInterceptor):  # type: ignore[misc]
+class _TokenCheck(grpc.ServerInterceptor):
     """Every call must carry ``authorization: Bearer <token>``; else UNAUTHENTICATED (compared in constant time)."""
 
     def __init__(self, token: str) -> None:
@@ -200,8 +200,8 @@ class _TokenCheck(grpc.ServerInterceptor):  # type: ignore[misc]
         def deny(request: Any, context: grpc.ServicerContext) -> None:
             context.abort(grpc.StatusCode.UNAUTHENTICATED, "missing or wrong token (authorization metadata)")
 
-        self._deny_unary = grpc.unary_unary_rpc_method_handler(deny)
-        self._deny_stream = grpc.stream_stream_rpc_method_handler(deny)
+        self._deny_unary: grpc.RpcMethodHandler[Any, None] = grpc.unary_unary_rpc_method_handler(deny)
+        self._deny_stream: grpc.RpcMethodHandler[Any, None] = grpc.stream_stream_rpc_method_handler(deny)
 
     def intercept_service(self, continuation: Any, details: grpc.HandlerCallDetails) -> Any:
         for key, value in details.invocation_metadata or ():
@@ -245,7 +245,7 @@ def start_server(name: str, port: int, config: dict[str, Any] | None = None, hos
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=max_sessions + SPARE_WORKERS),
                          interceptors=[_TokenCheck(token)] if token else None, options=channel_options())
     servicer = PipelineServicer(name, config, cls, admit=admit, max_sessions=max_sessions, idle_seconds=idle_seconds)
-    pipeline_pb2_grpc.add_PipelineServiceServicer_to_server(servicer, server)  # type: ignore[no-untyped-call]
+    pipeline_pb2_grpc.add_PipelineServiceServicer_to_server(servicer, server)
     address = f"{host}:{port}"
     try:
         bound = server.add_secure_port(address, tls.credentials()) if tls else server.add_insecure_port(address)

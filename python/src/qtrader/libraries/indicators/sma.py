@@ -179,6 +179,7 @@ class MeanCross:
             self._slow_total *= factor
             self._scale = scale
             self._units = {}
+        unit: int  # scale >= 0: an int power of ten
         unit = self._units[denominator] = 10 ** scale // denominator
         return unit
 

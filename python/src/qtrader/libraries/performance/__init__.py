@@ -9,10 +9,9 @@ Entry point: :func:`compute_metrics`. The building blocks are public and pure as
 """
 
 from .activity import average_equity, exposure, turnover
-from .drawdown import DrawdownTracker, depth, in_drawdown, next_peak
+from .drawdown import DrawdownEpisode, DrawdownTracker, depth, in_drawdown, next_peak
 from .equity import (
     CurveStats,
-    DrawdownEpisode,
     EquityCurve,
     EquityPoint,
     MaxDrawdown,

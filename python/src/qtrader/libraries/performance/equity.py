@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -66,7 +66,8 @@ def period_returns(equity_curve: Iterable[EquityPoint] | EquityCurve) -> list[fl
     from equity <= 0 (a bust account) has no meaningful return and is recorded as 0.0.
     A curve of n points gives n - 1 returns; return i belongs to timestamp ``times[i]``.
     """
-    return CurveStats.of(equity_curve).returns().tolist()
+    returns: list[float] = CurveStats.of(equity_curve).returns().tolist()
+    return returns
 
 
 def total_return(equity_curve: Iterable[EquityPoint] | EquityCurve) -> float | None:
@@ -172,7 +173,8 @@ class CurveStats:
             raise ValueError(f"times and values differ in length ({len(times)} vs {len(values)})")
         i0 = self.n
         prev_t = self.last_time
-        prev_v = self.last_value
+        # read only from the second point on: the last point's value (set by then)
+        prev_v: Decimal = ZERO if self.last_value is None else self.last_value
         rets: list[float] = []
         checked: list[Decimal] = []
         total = self._total
@@ -223,6 +225,8 @@ class CurveStats:
 
     def total_return(self) -> float | None:
         """As :func:`total_return`."""
+        if TYPE_CHECKING:  # both set by the first point; read only when there is one
+            assert self.first_value is not None and self.last_value is not None
         if not self.n or self.first_value <= ZERO:
             return None
         first, last = self.first_value, self.last_value
@@ -230,6 +234,8 @@ class CurveStats:
 
     def cagr(self, periods_per_year: float = 252) -> float | None:
         """As :func:`cagr`."""
+        if TYPE_CHECKING:  # both set by the first point; read only when there is one
+            assert self.first_value is not None and self.last_value is not None
         ppy = check_periods_per_year(periods_per_year)
         n = self.n - 1
         if n < 1 or self.first_value <= ZERO:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from numbers import Real
 from typing import Any
+
+import numpy as np
 
 from ._common import check_periods_per_year, iso, money
 from .activity import exposure as _exposure
@@ -109,9 +111,9 @@ def _is_number(x: Any) -> bool:
 
 
 def align_benchmark(
-    return_times: list[Any], returns: list[float], benchmark_returns: Any
-) -> tuple[list[float], list[float]]:
-    """Pair strategy returns with benchmark returns.
+    return_times: list[Any], returns: Sequence[float] | np.ndarray, benchmark_returns: Any
+) -> tuple[Sequence[float] | np.ndarray, list[float]]:
+    """Pair strategy returns with benchmark returns (the strategy's returns as given when positional).
 
     * a sequence of numbers is positional: one benchmark return per strategy return (n - 1 for a
       curve of n points); any other length is a ValueError;

@@ -31,14 +31,24 @@ class Trade:
 
 
 class TradeLike(Protocol):
-    symbol: str
-    entry_time: Any
-    exit_time: Any
-    quantity: Decimal
-    entry_price: Decimal
-    exit_price: Decimal
-    pnl: Decimal
-    side: Any
+    """What the trade statistics read of a trade (read-only: a frozen Trade qualifies)."""
+
+    @property
+    def symbol(self) -> str: ...
+    @property
+    def entry_time(self) -> Any: ...
+    @property
+    def exit_time(self) -> Any: ...
+    @property
+    def quantity(self) -> Decimal: ...
+    @property
+    def entry_price(self) -> Decimal: ...
+    @property
+    def exit_price(self) -> Decimal: ...
+    @property
+    def pnl(self) -> Decimal: ...
+    @property
+    def side(self) -> Any: ...
 
 
 def _pnls(trades: Iterable[TradeLike] | None) -> list[Decimal]:

@@ -9,6 +9,7 @@ bar: a method looked up per call costs twice as much (docs/performance.md).
 from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import TypeGuard
 
 from qtrader.libraries.numbers import HUNDRED, MONEY, ONE, ZERO, quantize
 
@@ -23,7 +24,7 @@ mul = MONEY.multiply
 div = MONEY.divide
 
 
-def is_finite_decimal(value: object) -> bool:
+def is_finite_decimal(value: object) -> TypeGuard[Decimal]:
     """True for a finite Decimal (a model built with model_construct may carry anything)."""
     return isinstance(value, Decimal) and value.is_finite()
 

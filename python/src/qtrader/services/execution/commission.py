@@ -11,6 +11,8 @@ result is rounded to ``decimals`` fraction digits, ROUND_HALF_EVEN.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from decimal import Decimal
 
 from qtrader.services.execution.arith import HUNDRED, ZERO, add, at_most, div, mul, sub
@@ -37,6 +39,8 @@ def tiered(quantity: Decimal, tiers: list[TierConfig]) -> Decimal:
 def commission(config: CommissionConfig, quantity: Decimal, price: Decimal, first_fill: bool) -> Decimal:
     """The commission of one fill of ``quantity`` at ``price``; ``first_fill`` is the order's first fill."""
     model = config.model
+    if TYPE_CHECKING:  # the config's validator requires each model's fields
+        assert config.rate is not None and config.tiers is not None
     if model == "none":
         return ZERO
     if model == "per_order" and not first_fill:

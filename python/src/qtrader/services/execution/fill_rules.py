@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from qtrader.contracts.generated.models.common.types_v1 import OrderType, Side
 from qtrader.libraries.numbers import plain
@@ -84,6 +84,8 @@ def evaluate(
     """
     if order_type is OrderType.MARKET:
         return FillDecision(bar.open, False, "market order: filled at the open")
+    if TYPE_CHECKING:  # the order checks (orders.py) require the prices each type reads
+        assert limit is not None and stop is not None
     if order_type is OrderType.LIMIT:
         price = limit_price(side, limit, bar)
         return FillDecision(price, False, _limit_reason(side, limit, price) if price is not None else "limit not reached")
@@ -123,6 +125,8 @@ def trailing_level(side: Side, extreme: Decimal, amount: Decimal | None, percent
     if amount is not None:
         level = sub(extreme, amount) if side is Side.SELL else add(extreme, amount)
     else:
+        if TYPE_CHECKING:  # a trailing order has an amount or a percent
+            assert percent is not None
         factor = div(percent, HUNDRED)
         level = mul(extreme, sub(Decimal(1), factor) if side is Side.SELL else add(Decimal(1), factor))
     return at_most(level, places)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from qtrader.contracts.generated.models.common.types_v1 import (
     OrderStatus,
@@ -33,7 +33,7 @@ AVERAGE_PRICE_PLACES = 12  # the contracts' limit on fraction digits
 _E = TypeVar("_E", bound=StrEnum)
 
 
-def as_enum(enum: type[_E], value: object) -> _E | None:
+def as_enum(enum: type[_E], value: Any) -> _E | None:
     """The enum member for a value (a model built with model_construct may carry a plain string or garbage)."""
     try:
         return enum(value)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC
 from decimal import ROUND_FLOOR, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qtrader.contracts.generated.models.common.types_v1 import (
     BracketRole,
@@ -187,6 +187,8 @@ class ExecutionService(Service):
 
     def _work(self, record: OrderRecord, bar: PriceBar, prices: BarPrices) -> None:
         order = record.order
+        if TYPE_CHECKING:  # only accepted orders work: problems() rejects one without a valid side or type
+            assert record.side is not None and record.order_type is not None
         if not record.started:
             record.started = True
             record.start_date = bar.occurred_at.astimezone(UTC).date()
@@ -210,10 +212,14 @@ class ExecutionService(Service):
         if (not is_terminal(record.status) and record.order_type is OrderType.TRAILING_STOP
                 and not record.triggered):
             record.extreme = better_extreme(record.side, record.extreme, prices)
+            if TYPE_CHECKING:  # a trailing stop's level is set when it starts working
+                assert record.stop is not None
             record.stop = ratchet(record.side, record.stop, self._trail(record, record.extreme))
 
     def _trail(self, record: OrderRecord, extreme: Decimal) -> Decimal:
         order = record.order
+        if TYPE_CHECKING:  # only accepted orders work
+            assert record.side is not None
         return trailing_level(record.side, extreme, order.trail_amount, order.trail_percent,
                               self.config.price_decimals)
 
@@ -240,6 +246,8 @@ class ExecutionService(Service):
 
     def _fill(self, record: OrderRecord, bar: PriceBar, decision: FillDecision, quantity: Decimal) -> None:
         order = record.order
+        if TYPE_CHECKING:  # only accepted orders fill, and only at a decided price
+            assert record.side is not None and decision.price is not None
         bps = self._slippage.bps(quantity, bar.volume)
         price, slippage = apply_slippage(record.side, decision.price, bps, self.config.price_decimals)
         fee = commission(self.config.commission, quantity, price, first_fill=record.fills == 0)

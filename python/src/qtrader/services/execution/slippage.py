@@ -12,6 +12,8 @@ Models (``execution.slippage.model``):
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import random
 from decimal import Decimal
 
@@ -32,6 +34,9 @@ class SlippageModel:
     def bps(self, quantity: Decimal, volume: Decimal) -> Decimal:
         """Slippage of one fill of ``quantity`` on a bar that traded ``volume``, in basis points."""
         cfg = self.config
+        if TYPE_CHECKING:  # the config's validator requires each model's fields
+            assert cfg.bps is not None and cfg.impact is not None and cfg.max_bps is not None
+            assert self._rng is not None
         if cfg.model == "fixed_bps":
             return cfg.bps
         if cfg.model == "random":

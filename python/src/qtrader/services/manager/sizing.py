@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from decimal import Decimal
 
 from qtrader.libraries.indicators import BollingerBands
@@ -32,6 +34,10 @@ class ReturnVolatility:
 
 def size(policy: SizingPolicy, equity: Decimal, price: Decimal, daily_vol: Decimal | None) -> Decimal:
     lot = policy.lot_size
+    if TYPE_CHECKING:  # the policy's validator requires each method's fields
+        assert policy.quantity is not None and policy.fraction is not None and policy.slots is not None
+        assert policy.target_annual_vol is not None
+        assert policy.win_probability is not None and policy.win_loss_ratio is not None
     if policy.method == "fixed_quantity":
         return fixed_quantity(policy.quantity, lot)
     if policy.method == "fixed_fraction":

@@ -13,7 +13,7 @@ from array import array
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -56,13 +56,14 @@ def decimate(values: Sequence[float | None], max_points: int = MAX_POINTS) -> li
         return list(range(n))
     size = math.ceil(n / (max_points // 4))
     keep: set[int] = set()
+    known = cast("Sequence[float]", values)  # read only at the indices in ``present``, where it is not None
     for start in range(0, n, size):
         idx = range(start, min(start + size, n))
         present = [i for i in idx if values[i] is not None]
         keep.update((idx[0], idx[-1]))
         if present:
-            keep.add(min(present, key=lambda i: values[i]))
-            keep.add(max(present, key=lambda i: values[i]))
+            keep.add(min(present, key=lambda i: known[i]))
+            keep.add(max(present, key=lambda i: known[i]))
     return sorted(keep)
 
 
@@ -108,7 +109,7 @@ class CurveSeries:
         self.benchmark_stats: Any = None
 
     def add(self, equity: Sequence[Decimal], drawdown: Sequence[Decimal],
-            times: Sequence[datetime] | None = None, micros: array | None = None,
+            times: Sequence[datetime] | None = None, micros: array[int] | None = None,
             gross: Sequence[str] | None = None, net: Sequence[str] | None = None,
             positions: bytes | None = None) -> None:
         """The next points: equity and drawdown decimals, and their times (datetimes, or UTC micro stamps); the
@@ -125,6 +126,8 @@ class CurveSeries:
             self._times = None
             self._micros.extend(micros)
         else:
+            if TYPE_CHECKING:  # without micros the times come as datetimes, and the series was never switched to micros
+                assert self._times is not None and times is not None
             self._times.extend(times)
         self.n += len(equity)
 
@@ -164,7 +167,7 @@ def equity_figure(series: CurveSeries, benchmark_label: str | None) -> dict[str,
     eq = series.equity()
     idx = decimate_array(eq)
     labels = time_labels(series.times_at(idx))
-    data = [{
+    data: list[dict[str, Any]] = [{
         "type": "scatter", "mode": "lines", "name": "Strategy equity", "x": labels, "y": _floats(eq, idx),
         "line": {"color": _BLUE, "width": 2},
     }]
@@ -205,7 +208,7 @@ def _layout(title: str, y_title: str, **extra: Any) -> dict[str, Any]:
     return layout
 
 
-def histogram_bins(values: Sequence[float], max_bins: int = 50) -> tuple[list[float], list[float], list[int]]:
+def histogram_bins(values: Sequence[float] | np.ndarray, max_bins: int = 50) -> tuple[list[float], list[float], list[int]]:
     """(bin centers, bin widths, counts); a single distinct value gets one narrow bin around it."""
     arr = np.asarray(values, dtype=np.float64)
     lo, hi = float(arr.min()), float(arr.max())
@@ -219,7 +222,7 @@ def histogram_bins(values: Sequence[float], max_bins: int = 50) -> tuple[list[fl
     return centers, widths, [int(c) for c in counts]
 
 
-def histogram_figure(values: Sequence[float], title: str, x_title: str, y_title: str) -> dict[str, Any]:
+def histogram_figure(values: Sequence[float] | np.ndarray, title: str, x_title: str, y_title: str) -> dict[str, Any]:
     """A bar per bin; bins left of zero red, right of zero green."""
     centers, widths, counts = histogram_bins(values)
     colors = [_RED if c < 0 else _GREEN for c in centers]

@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -55,7 +55,7 @@ def _micros_of(t: datetime) -> int:
     return (t - _EPOCH) // _US
 
 
-def to_micros(times: Sequence[datetime]) -> array:
+def to_micros(times: Sequence[datetime]) -> array[int]:
     """Exact int64 microseconds since the epoch of aware datetimes."""
     try:
         return array("q", [(t - _EPOCH) // _US for t in times])
@@ -78,7 +78,7 @@ def _joined_text(values: Iterator[Decimal]) -> str:
     return "\n".join(out)
 
 
-def freeze(points: Sequence[tuple]) -> Chunk:
+def freeze(points: Sequence[tuple[Any, ...]]) -> Chunk:
     """A chunk of StatePoints (see ``rows.state_point``), each already final (one per timestamp)."""
     return Chunk(
         list(map(_TIME, points)),
@@ -87,7 +87,7 @@ def freeze(points: Sequence[tuple]) -> Chunk:
     )
 
 
-def ordered_chunks(frozen: Sequence[Chunk], open_points: Sequence[tuple], in_order: bool,
+def ordered_chunks(frozen: Sequence[Chunk], open_points: Sequence[tuple[Any, ...]], in_order: bool,
                    chunk_size: int = DEFAULT_CHUNK_SIZE) -> Iterator[Chunk]:
     """The curve in time order, one point per timestamp: the frozen chunks then the open one as they are when
     the states came in time order (a repeated timestamp already replaced its point), else every point sorted by
@@ -121,7 +121,7 @@ def ordered_chunks(frozen: Sequence[Chunk], open_points: Sequence[tuple], in_ord
 class Decoded(NamedTuple):
     """One chunk as the report derives from it."""
 
-    micros: array  # int64 microseconds since 1970-01-01 UTC
+    micros: array[int]  # int64 microseconds since 1970-01-01 UTC
     times: list[datetime]
     texts: list[list[str]]  # per DECIMAL_COLUMNS
     equity: list[Decimal]
@@ -133,7 +133,7 @@ def decode(chunk: Chunk) -> Decoded:
     return Decoded(to_micros(chunk.times), chunk.times, texts, list(map(Decimal, texts[2])), chunk.exposed)
 
 
-def timestamp_texts(micros: array) -> list[str]:
+def timestamp_texts(micros: array[int]) -> list[str]:
     """``timestamp_to_str`` of each stamp (UTC, a Z, the fraction only when non-zero), vectorised."""
     stamps = np.frombuffer(micros, dtype=np.int64)
     values = stamps.view("M8[us]")
@@ -145,7 +145,7 @@ def timestamp_texts(micros: array) -> list[str]:
     return out
 
 
-def month_keys(micros: array) -> tuple[list[tuple[int, int]], list[int]]:
+def month_keys(micros: array[int]) -> tuple[list[tuple[int, int]], list[int]]:
     """For sorted stamps: the (year, month) of each UTC month present and the index of its last point."""
     stamps = np.frombuffer(micros, dtype=np.int64)
     if not len(stamps):

@@ -101,7 +101,7 @@ def decimal_array(texts: str, count: int, type: pa.DataType = DECIMAL_TYPE) -> p
     return pc.split_pattern(_one_string(texts), "\n").flatten().cast(type)
 
 
-def timestamp_array(micros: array | Sequence[int], type: pa.DataType = TIMESTAMP_TYPE) -> pa.Array:
+def timestamp_array(micros: array[int] | Sequence[int], type: pa.DataType = TIMESTAMP_TYPE) -> pa.Array:
     """Microseconds since the epoch as a timestamp array."""
     stamps = micros if isinstance(micros, array) else array("q", micros)
     return pa.Array.from_buffers(type, len(stamps), [None, pa.py_buffer(stamps)])

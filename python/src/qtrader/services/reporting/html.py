@@ -32,7 +32,7 @@ from qtrader.services.reporting.config import ReportingConfig
 from qtrader.services.reporting.prices import PriceBook, trades_figure
 from qtrader.services.reporting.formatting import format_metric, metric_label, metric_rows, money, pct
 from qtrader.services.reporting.monthly import monthly_returns
-from qtrader.services.reporting.rows import TRADE_COLUMNS
+from qtrader.services.reporting.rows import TRADE_COLUMNS, ColumnRow
 
 #: Trades listed in the page; every trade is in trades.csv / trades.parquet.
 MAX_TRADE_ROWS = 1000
@@ -49,7 +49,7 @@ class ReportData:
     """Everything the page shows; built by ReportingService.report_data."""
 
     title: str
-    equity_rows: Sequence[Mapping[str, Any]]
+    equity_rows: Sequence[ColumnRow]
     trade_rows: Sequence[Mapping[str, Any]]
     metrics: Mapping[str, Any]
     run_config: Mapping[str, Any] = field(default_factory=dict)
@@ -70,7 +70,7 @@ class ReportData:
     prices: PriceBook | None = None
 
 
-def series_of(rows: Sequence[Mapping[str, Any]], benchmark_values: Sequence[Decimal | None] | None) -> CurveSeries:
+def series_of(rows: Sequence[ColumnRow], benchmark_values: Sequence[Decimal | None] | None) -> CurveSeries:
     """The CurveSeries of whole equity rows (timestamp, equity, drawdown) and benchmark values."""
     series = CurveSeries()
     series.add([r["equity"] for r in rows], [r["drawdown"] for r in rows], times=[r["timestamp"] for r in rows],

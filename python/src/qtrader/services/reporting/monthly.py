@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC
 from decimal import Decimal
-from typing import Any
 
 from qtrader.libraries.numbers import RATIO
+from qtrader.services.reporting.rows import ColumnRow
 
 
 def _ret(end: Decimal, base: Decimal) -> float | None:
@@ -47,7 +47,7 @@ class MonthEnds:
         return table
 
 
-def monthly_returns(rows: Sequence[Mapping[str, Any]]) -> dict[int, dict[int | str, float | None]]:
+def monthly_returns(rows: Sequence[ColumnRow]) -> dict[int, dict[int | str, float | None]]:
     """{year: {1..12: return, "year": return}} from the last equity of each (UTC) month.
 
     A month's return is its last equity over the previous month's last equity, minus 1; the first month's

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from qtrader.contracts.generated.models.portfolio.portfolio_state_v1 import ClosedLot, PortfolioState
 from qtrader.libraries.performance.drawdown import depths
@@ -37,7 +37,7 @@ def quantize12(value: Decimal) -> Decimal:
 #: What the report keeps of one PortfolioState, as a plain tuple (one is kept per timestamp, a million on a long
 #: run, so it must be small and cheap to make): timestamp, cash, market_value, equity, gross_exposure, leverage,
 #: exposed (whether it holds any non-zero position). ``equity_rows`` turns them into EquityRow.
-StatePoint = tuple
+StatePoint = tuple[datetime, Decimal, Decimal, Decimal, Decimal, Decimal, int]
 
 
 def state_point(state: PortfolioState) -> StatePoint:
@@ -54,6 +54,12 @@ def state_point(state: PortfolioState) -> StatePoint:
             held)
 
 
+class ColumnRow(Protocol):
+    """A row read by column name: a dict, or an EquityRow."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
+
+
 class EquityRow(NamedTuple):
     """One row of equity.csv. A tuple (a run can have a million of them) that also reads like a mapping by
     column name, ``row["equity"]``, as the other rows do."""
@@ -66,7 +72,7 @@ class EquityRow(NamedTuple):
     leverage: Decimal
     drawdown: Decimal
 
-    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+    def __getitem__(self, key: Any) -> Any:
         return getattr(self, key) if isinstance(key, str) else tuple.__getitem__(self, key)
 
     def keys(self) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
@@ -53,6 +53,7 @@ from qtrader.services.reporting.rows import (
     TRADE_COLUMNS,
     Drawdowns,
     EquityRow,
+    StatePoint,
     state_point,
     trade_row,
 )
@@ -114,7 +115,7 @@ class ReportingService:
         # The equity curve: frozen chunks (see curve.py), then the open chunk of points (one per timestamp, in
         # arrival order); only the open chunk's last point can still be replaced.
         self._frozen: list[Chunk] = []
-        self._open: list[tuple] = []
+        self._open: list[StatePoint] = []
         self._last_time: datetime | None = None
         self._sorted = True
         self._trades: list[dict[str, Any]] = []
@@ -241,7 +242,7 @@ class ReportingService:
 
     def benchmark_levels(self) -> list[Decimal | None]:
         """The benchmark close at each equity timestamp (None where it has none, or with no benchmark)."""
-        times = [row["timestamp"] for row in self.equity_rows()]
+        times = [row.timestamp for row in self.equity_rows()]
         bench = self.config.benchmark
         if bench is None:
             return [None] * len(times)
@@ -253,7 +254,7 @@ class ReportingService:
         """{timestamp: benchmark return over the period ending there}; None with no benchmark configured."""
         if self.config.benchmark is None:
             return None
-        times = [row["timestamp"] for row in self.equity_rows()]
+        times = [row.timestamp for row in self.equity_rows()]
         return level_returns(times, self.benchmark_levels())
 
     def warnings(self) -> list[str]:
@@ -301,6 +302,8 @@ class ReportingService:
                 months.add(keys, [d.equity[i] for i in ends], first=d.equity[0])
                 exposed += d.exposed
                 if walk is not None:
+                    if TYPE_CHECKING:  # a walk is made only with a benchmark curve
+                        assert bench_curve is not None
                     walk.add(align_levels(d.times, by_time=by_time, by_date=by_date), d.equity)
                     bench_curve.flush()
                 if writer is not None:
@@ -377,7 +380,12 @@ class ReportingService:
         bench = self.config.benchmark
         label = None
         if bench is not None:
-            label = bench.symbol if bench.symbol is not None else Path(bench.path).name
+            if bench.symbol is not None:
+                label = bench.symbol
+            else:
+                if TYPE_CHECKING:  # the config's validator requires a symbol or a path
+                    assert bench.path is not None
+                label = Path(bench.path).name
         title = self.config.title or str(run_config.get("name") or "") or "QTrader backtest report"
         return title, label
 
@@ -392,7 +400,7 @@ class ReportingService:
             trade_rows=list(self._trades),  # with each trade's strategy_id (P&L by strategy)
             metrics=dict(metrics),
             benchmark_label=label,
-            benchmark_values=scaled_to_equity(self.benchmark_levels(), [r["equity"] for r in rows]),
+            benchmark_values=scaled_to_equity(self.benchmark_levels(), [r.equity for r in rows]),
             event_counts=self.event_counts(),
             rejection_counts=self.rejection_counts(),
             rejections=self.rejections(),

@@ -24,6 +24,8 @@ def load_strategy_class(name: str, base_dir: Path = Path(".")) -> type:
         if not path.exists():
             raise ConfigError(f"strategy {name!r}: file not found: {path}")
         spec = importlib.util.spec_from_file_location(f"qtrader_user_strategy_{path.stem}", path)
+        if spec is None or spec.loader is None:  # a .py path always has a spec with a source loader
+            raise ConfigError(f"strategy {name!r}: cannot load {path}")
         module = importlib.util.module_from_spec(spec)
         try:
             spec.loader.exec_module(module)

@@ -7,7 +7,7 @@ read the portfolio. The manager turns its signals into orders (or rejections) un
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Callable, Mapping, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol, runtime_checkable
 
 from qtrader.contracts.generated.models.data.price_bar_v1 import PriceBar
 
@@ -45,5 +45,7 @@ class StrategyContext:
             self.signals_suppressed += 1
             return
         bar = self._bar
+        if TYPE_CHECKING:
+            assert bar is not None  # the service sets the bar before it calls on_bar
         self._emit(self.strategy_id, symbol or bar.symbol, intention, bar.close if price is None else price,
                    confidence, optional)

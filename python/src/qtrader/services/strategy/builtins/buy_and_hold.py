@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from qtrader.contracts.generated.models.data.price_bar_v1 import PriceBar
 from qtrader.services.strategy.protocol import StrategyContext
 
 
@@ -9,7 +10,7 @@ class BuyAndHold:
     def __init__(self) -> None:
         self._bought: set[str] = set()
 
-    def on_bar(self, bar, ctx: StrategyContext) -> None:
+    def on_bar(self, bar: PriceBar, ctx: StrategyContext) -> None:
         if bar.symbol not in self._bought and not ctx.warming_up:
             self._bought.add(bar.symbol)
             ctx.emit_signal("OPEN_LONG")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from qtrader.contracts.generated.models.data.price_bar_v1 import PriceBar
 from qtrader.libraries.indicators import MeanCross
 from qtrader.services.strategy.protocol import StrategyContext
 
@@ -36,7 +37,7 @@ class SMACrossover:
         self.fast, self.slow, self.mode = fast, slow, mode
         self._states: dict[str, _SymbolState] = {}
 
-    def on_bar(self, bar, ctx: StrategyContext) -> None:
+    def on_bar(self, bar: PriceBar, ctx: StrategyContext) -> None:
         state = self._states.get(bar.symbol)
         if state is None:
             state = self._states[bar.symbol] = _SymbolState(self.fast, self.slow)
