@@ -5,7 +5,7 @@ PY ?= $(VENV)/bin/python
 SETUP ?= setup
 STAMP := $(VENV)/.installed-$(shell cksum < python/pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup codegen codegen-check test test-python test-go test-report-big fuzz demo bench lint postgres clean
+.PHONY: setup codegen codegen-check typecheck test test-python test-go test-report-big fuzz demo bench lint postgres clean
 
 setup: $(STAMP)
 
@@ -21,7 +21,11 @@ codegen: $(SETUP)
 codegen-check: $(SETUP)
 	$(PY) codegen/check.py
 
-test: $(SETUP) codegen-check test-go test-python
+test: $(SETUP) codegen-check typecheck test-go test-python
+
+# mypy --strict on the whole package outside the generated code ([tool.mypy] in python/pyproject.toml).
+typecheck: $(SETUP)
+	cd python && $(abspath $(PY)) -m mypy
 
 # The run store's PostgreSQL tests use a throwaway server on 127.0.0.1 (tools/postgres.sh installs PostgreSQL from the
 # OS packages if it is missing); where none can be started they skip and say why.
@@ -64,7 +68,6 @@ bench: $(SETUP)
 
 lint: $(SETUP)
 	$(PY) -m ruff check --config python/pyproject.toml python/src python/tests codegen tools
-	$(PY) -m mypy --strict python/src/qtrader/store
 
 clean:
 	rm -rf $(VENV) runs

@@ -24,15 +24,23 @@ class ContractModel(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    if TYPE_CHECKING:  # the envelope every event model declares (common/envelope.v1.json); for the type checker only,
-        # so code handling "any event" can read it. Nested models (a Position, a Lot) have no envelope and never read it.
-        event_id: str
-        event_type: str
-        schema_version: int
-        occurred_at: datetime
-        source_service: str
-        correlation_id: str
-        causation_id: str | None
+    if TYPE_CHECKING:  # the envelope every event model declares (common/envelope.v1.json), for the type checker only
+        # (read-only properties, so no checker takes them for fields): code handling "any event" can read it. Nested
+        # models (a Position, a Lot) have no envelope and never read it.
+        @property
+        def event_id(self) -> str: ...
+        @property
+        def event_type(self) -> str: ...
+        @property
+        def schema_version(self) -> int: ...
+        @property
+        def occurred_at(self) -> datetime: ...
+        @property
+        def source_service(self) -> str: ...
+        @property
+        def correlation_id(self) -> str: ...
+        @property
+        def causation_id(self) -> str | None: ...
 
     @classmethod
     def invariant_rules(cls) -> list[dict[str, Any]]:

@@ -161,7 +161,7 @@ def _pattern_keyword(validator: Any, pattern: str, instance: Any, schema: dict[s
 
 @cache
 def _reference_validator_class() -> Any:
-    return jsonschema.validators.extend(
+    return jsonschema.validators.extend(  # type: ignore[no-untyped-call]  # its stubs leave extend untyped
         jsonschema.Draft202012Validator, {"x-invariants": _invariants_keyword, "pattern": _pattern_keyword})
 
 

@@ -151,7 +151,7 @@ class PipelineServicer(pipeline_pb2_grpc.PipelineServiceServicer):
             if len(self.sessions) >= self.max_sessions:  # another Reset took the last place meanwhile
                 _abort(context, grpc.StatusCode.RESOURCE_EXHAUSTED, f"{self.name}: busy: no session free")
             self.sessions[session.id] = session
-        return pipeline_pb2.ResetReply(service=self.cls.name, session_id=session.id)
+        return pipeline_pb2.ResetReply(service=service.name, session_id=session.id)
 
     def Process(self, frames: Iterator[pipeline_pb2.Frame], context: grpc.ServicerContext) -> Iterator[pipeline_pb2.FrameResult]:
         self._expire_idle()

@@ -26,7 +26,7 @@ from qtrader.contracts.ids import UUID, uuid5_of
 from qtrader.errors import DataError
 from qtrader.services.base import DEFAULT_RUN_ID, parse_config
 from qtrader.services.data.corporate_actions import read_actions
-from qtrader.services.data.rows import BadRow, BarRow, GoodRows, detect_format, iter_rows
+from qtrader.services.data.rows import BadRow, BarTuple, GoodRows, detect_format, iter_rows
 
 NAME = "data"
 
@@ -77,7 +77,7 @@ class DataService:
 
     # -- bars -------------------------------------------------------------------------------------------------
 
-    def _rows(self, source: SourceConfig) -> Iterable[BarRow]:
+    def _rows(self, source: SourceConfig) -> Iterable[BarTuple]:
         """Good rows of one source, inside [start, end] plus the warm-up rows before start; bad rows raise or
         are skipped and counted."""
         path = self._path(source.path)
@@ -87,10 +87,10 @@ class DataService:
             return rows
         return self._filtered(rows)
 
-    def _filtered(self, rows: Iterable[BarRow | BadRow]) -> Iterator[BarRow]:
+    def _filtered(self, rows: Iterable[BarTuple | BadRow]) -> Iterator[BarTuple]:
         start = _midnight(self.config.start) if self.config.start else None
         end = _midnight(self.config.end) if self.config.end else None
-        warmup: list[BarRow] = []
+        warmup: list[BarTuple] = []
         read = 0
         try:
             for row in rows:

@@ -54,7 +54,8 @@ class ManagerService(Service):
         needs_bars = self.policy.sizing.method == "volatility_target"
         self.consumes = type(self).consumes if needs_bars else tuple(t for t in type(self).consumes if t != "PriceBar")
         self._state: PortfolioState | None = None
-        self._unsynced: PortfolioState | None = None  # the latest state, until its positions and marks are read into the caches below
+        # the latest state, until its positions and marks are read into the caches below
+        self._unsynced: PortfolioState | None = None
         self._positions: dict[str, Decimal] = {}
         self._prices: dict[str, Decimal] = {}
         self._vol: dict[str, ReturnVolatility] = {}
