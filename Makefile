@@ -3,17 +3,30 @@ PYTHON ?= python3
 VENV ?= .venv
 PY ?= $(VENV)/bin/python
 SETUP ?= setup
-STAMP := $(VENV)/.installed-$(shell cksum < python/pyproject.toml | cut -d' ' -f1)
+RUNTIME ?= setup-runtime
+# Two stamps, both named after python/pyproject.toml's checksum: the runtime (what `make demo` needs) and the
+# dev tools on top of it (tests, codegen, linters, type checker: what `make test` needs).
+PYPROJECT_SUM := $(shell cksum < python/pyproject.toml | cut -d' ' -f1)
+RUNTIME_STAMP := $(VENV)/.installed-runtime-$(PYPROJECT_SUM)
+STAMP := $(VENV)/.installed-dev-$(PYPROJECT_SUM)
 
-.PHONY: setup codegen codegen-check typecheck test test-python test-go test-report-big fuzz demo bench lint postgres clean
+.PHONY: setup setup-runtime codegen codegen-check typecheck test test-python test-go test-report-big fuzz demo bench lint postgres clean
 
 setup: $(STAMP)
 
-$(STAMP): python/pyproject.toml
+setup-runtime: $(RUNTIME_STAMP)
+
+$(RUNTIME_STAMP): python/pyproject.toml
+	@echo "installing QTrader's runtime into $(VENV) (first run only, about a minute)..."
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e 'python[dev]'
+	$(PY) -m pip install --progress-bar on -e python
 	rm -f $(VENV)/.installed-* && touch $@
+
+$(STAMP): $(RUNTIME_STAMP)
+	@echo "installing QTrader's dev tools (tests, codegen, linters) into $(VENV) (first run only, about a minute)..."
+	$(PY) -m pip install --progress-bar on -e 'python[dev]'
+	touch $@
 
 codegen: $(SETUP)
 	$(PY) codegen/generate.py
@@ -59,7 +72,7 @@ test-go: $(SETUP)
 		set -e; cd go && go vet ./... && go test ./... && cd .. && QTRADER=$(VENV)/bin/qtrader go/run_conformance.sh; \
 	fi
 
-demo: $(SETUP)
+demo: $(RUNTIME)
 	$(VENV)/bin/qtrader run python/examples/sma_crossover_goog.yaml
 
 bench: $(SETUP)
