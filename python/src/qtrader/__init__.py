@@ -1,3 +1,8 @@
 """QTrader: a contract-first, deterministic, event-driven backtester."""
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:  # one home for the version: python/pyproject.toml, read back from the installed package's metadata
+    __version__ = version("qtrader")
+except PackageNotFoundError:  # imported from a source tree that was never installed
+    __version__ = "0+unknown"

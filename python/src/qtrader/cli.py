@@ -13,6 +13,7 @@ from typing import Any, Sequence
 from rich.console import Console
 from rich.markup import escape
 
+from qtrader import __version__
 from qtrader.engine.services import REMOTE_CAPABLE
 from qtrader.errors import QTraderError
 
@@ -22,7 +23,10 @@ def _run(args: argparse.Namespace) -> int:
 
     from qtrader.engine.backtest import BacktestEngine, count_rows
 
-    engine = BacktestEngine.from_yaml(Path(args.config), Path(args.output) if args.output else None)
+    from qtrader.engine.overrides import parse_assignment
+
+    overrides = [parse_assignment(text) for text in args.set]
+    engine = BacktestEngine.from_yaml(Path(args.config), Path(args.output) if args.output else None, overrides)
     if args.no_report:
         engine.config = engine.config.model_copy(update={"run": engine.config.run.model_copy(update={"report": False})})
     console = Console(stderr=True)
@@ -103,6 +107,7 @@ def _serve(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qtrader", description="Contract-first, deterministic backtester.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="run a backtest from a YAML config")
@@ -110,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--output", help="run folder (default: run.output_dir or runs/<name>)")
     run.add_argument("--no-report", action="store_true", help="skip the HTML report and exports")
     run.add_argument("--no-progress", action="store_true")
+    run.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                     help="override a config value before validation, e.g. strategies.0.params.fast=5 "
+                          "(dotted keys, list items by number, the value read as YAML); repeat")
     run.set_defaults(func=_run)
 
     report = commands.add_parser("report", help="(re)build report.html and the exports of a run folder")

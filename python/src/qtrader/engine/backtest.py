@@ -11,7 +11,7 @@ import gc
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 import yaml
 
@@ -62,8 +62,9 @@ class BacktestEngine:
         self.bus = EventBus()
 
     @classmethod
-    def from_yaml(cls, path: Path, output_dir: Path | None = None) -> "BacktestEngine":
-        config, raw = load_run_config(path)
+    def from_yaml(cls, path: Path, output_dir: Path | None = None,
+                  overrides: Iterable[tuple[str, Any]] = ()) -> "BacktestEngine":
+        config, raw = load_run_config(path, overrides)
         return cls(config, raw, base_dir=path.resolve().parent, output_dir=output_dir)
 
     def _build(self, entry: ServiceEntry) -> BusService:
