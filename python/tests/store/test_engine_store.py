@@ -1,0 +1,119 @@
+"""A backtest recorded into the run store, on both backends: the full level exports as the run folder's
+events.jsonl byte for byte, the facts level keeps no bars or mark-to-market states, failures and interrupts are
+marked with their error, and the runs commands show what was stored."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from qtrader.cli import main as cli_main
+from qtrader.engine.backtest import BacktestEngine
+from qtrader.errors import StrategyError
+from qtrader.store import STORE_ENV, RunStatus, open_store
+from engine.test_run_folder import EXAMPLE, FAILING, GOOG
+
+
+def config(tmp_path: Path, store: dict[str, str] | None, *, fail: str | None = None, report: bool = False) -> Path:
+    raw = yaml.safe_load(EXAMPLE.read_text())
+    raw["data"]["sources"][0]["path"] = str(GOOG)
+    raw["run"]["report"] = report
+    if store is not None:
+        raw["store"] = store
+    if fail:
+        (tmp_path / "fails.py").write_text(FAILING.format(error=fail))
+        raw["strategies"] = [{"id": "f", "name": "fails.py:FailsLate"}]
+    path = tmp_path / "run.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    return path
+
+
+def types(lines: bytes) -> Counter[str]:
+    return Counter(json.loads(line)["event_type"] for line in lines.splitlines())
+
+
+def test_a_full_run_exports_as_its_event_log(tmp_path: Path, store_url: str, capsys: pytest.CaptureFixture[str]):
+    engine = BacktestEngine.from_yaml(config(tmp_path, {"url": store_url, "level": "full"}, report=True),
+                                      output_dir=tmp_path / "out")
+    engine.run()
+    assert engine.stored_run_id is not None
+    out = tmp_path / "exported.jsonl"
+    assert cli_main(["export", str(engine.stored_run_id), "--store", store_url, "--out", str(out)]) == 0
+    assert out.read_bytes() == (tmp_path / "out" / "events.jsonl").read_bytes()
+
+    with open_store(store_url) as store:
+        info = store.get_run(engine.stored_run_id)
+    assert info.status is RunStatus.COMPLETED and info.error is None and info.name == "sma-crossover-goog"
+    assert info.bars == 2148 and info.events == len(out.read_bytes().splitlines())
+    assert info.final_equity is not None and info.total_return is not None and info.total_return > 0
+    manifest = info.manifest or {}
+    assert manifest["recording"] == {"level": "full"} and manifest["config"]["store"]["level"] == "full"
+    assert [entry["path"] for entry in manifest["data_files"]] == [str(GOOG)]
+    assert manifest["services"]["execution"] == {"where": "local"}
+
+    capsys.readouterr()
+    assert cli_main(["runs", "--store", store_url]) == 0
+    table = capsys.readouterr().out
+    assert "completed" in table and "2,148" in table and "sma-cross" in table
+    assert cli_main(["runs", "show", str(engine.stored_run_id), "--store", store_url]) == 0
+    shown = capsys.readouterr().out
+    for event_type, count in types(out.read_bytes()).items():
+        assert event_type in shown and f"{count:,}" in shown
+    assert '"config_sha256"' in shown
+
+
+def test_the_facts_level_keeps_no_bars_and_no_marks(tmp_path: Path, store_url: str,
+                                                    capsys: pytest.CaptureFixture[str]):
+    engine = BacktestEngine.from_yaml(config(tmp_path, {"url": store_url}), output_dir=tmp_path / "out")
+    engine.run()
+    logged = (tmp_path / "out" / "events.jsonl").read_bytes()
+    with open_store(store_url) as store:
+        stored = [event.line for event in store.iter_events(engine.stored_run_id)]
+        info = store.get_run(engine.stored_run_id)
+    kept = [line for line in logged.splitlines()
+            if json.loads(line)["event_type"] != "PriceBar" and json.loads(line).get("reason") != "MARK_TO_MARKET"]
+    assert stored == kept and len(kept) < len(logged.splitlines())
+    assert types(b"\n".join(stored))["Fill"] > 0
+    assert info.final_equity is not None and info.bars == 2148  # the summary still comes from every event
+
+    capsys.readouterr()
+    assert cli_main(["export", str(engine.stored_run_id), "--store", store_url]) == 2
+    assert "not implemented yet" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("error", "raised", "status"), [("ValueError", StrategyError, RunStatus.FAILED),
+                                                         ("KeyboardInterrupt", KeyboardInterrupt,
+                                                          RunStatus.INTERRUPTED)])
+def test_a_run_that_stops_is_marked_with_its_error(tmp_path: Path, store_url: str, error: str,
+                                                   raised: type[BaseException], status: RunStatus):
+    engine = BacktestEngine.from_yaml(config(tmp_path, {"url": store_url, "level": "full"}, fail=error),
+                                      output_dir=tmp_path / "out")
+    with pytest.raises(raised):
+        engine.run()
+    with open_store(store_url) as store:
+        (info,) = store.list_runs()
+    assert info.status is status and info.error
+    if status is RunStatus.FAILED:
+        assert "strategy broke at bar 300" in info.error
+    assert info.events > 0 and info.bars is not None and info.bars >= 299  # what came before the stop is kept
+
+
+def test_without_a_store_nothing_is_stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv(STORE_ENV, raising=False)
+    monkeypatch.chdir(tmp_path)
+    engine = BacktestEngine.from_yaml(config(tmp_path, None), output_dir=tmp_path / "out")
+    engine.run()
+    assert engine.stored_run_id is None and not (tmp_path / "runs").exists()
+
+
+def test_the_environment_names_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    url = f"sqlite:///{tmp_path}/env.db"
+    monkeypatch.setenv(STORE_ENV, url)
+    engine = BacktestEngine.from_yaml(config(tmp_path, None), output_dir=tmp_path / "out")
+    engine.run()
+    with open_store(url) as store:
+        assert store.get_run(engine.stored_run_id).status is RunStatus.COMPLETED
