@@ -117,3 +117,21 @@ def test_the_environment_names_the_store(tmp_path: Path, monkeypatch: pytest.Mon
     engine.run()
     with open_store(url) as store:
         assert store.get_run(engine.stored_run_id).status is RunStatus.COMPLETED
+
+
+def test_a_full_run_exports_as_parquet_files_per_event_type(tmp_path: Path, store_url: str):
+    from qtrader.contracts.arrow_convert import read_parquet
+    from qtrader.contracts.validation import parse_event
+
+    engine = BacktestEngine.from_yaml(config(tmp_path, {"url": store_url, "level": "full"}),
+                                      output_dir=tmp_path / "out")
+    engine.run()
+    folder = tmp_path / "parquet"
+    assert cli_main(["export", "sma-crossover-goog", "--format", "parquet", "--out", str(folder),
+                     "--store", store_url]) == 0
+    logged = [parse_event(json.loads(line)) for line in (tmp_path / "out" / "events.jsonl").read_bytes().splitlines()]
+    expected = Counter(event.event_type for event in logged)
+    assert sorted(path.stem for path in folder.iterdir()) == sorted(expected)
+    fills = read_parquet(folder / "Fill.parquet")
+    assert fills == [event for event in logged if event.event_type == "Fill"]
+    assert len(read_parquet(folder / "PriceBar.parquet")) == expected["PriceBar"]
