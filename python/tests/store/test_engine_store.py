@@ -13,7 +13,7 @@ import yaml
 
 from qtrader.cli import main as cli_main
 from qtrader.engine.backtest import BacktestEngine
-from qtrader.errors import StrategyError
+from qtrader.errors import ConfigError, StrategyError
 from qtrader.store import STORE_ENV, RunStatus, open_store
 from engine.test_run_folder import EXAMPLE, FAILING, GOOG
 
@@ -135,3 +135,10 @@ def test_a_full_run_exports_as_parquet_files_per_event_type(tmp_path: Path, stor
     fills = read_parquet(folder / "Fill.parquet")
     assert fills == [event for event in logged if event.event_type == "Fill"]
     assert len(read_parquet(folder / "PriceBar.parquet")) == expected["PriceBar"]
+
+
+def test_a_store_section_without_a_store_is_a_config_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv(STORE_ENV, raising=False)
+    engine = BacktestEngine.from_yaml(config(tmp_path, {"level": "full"}), output_dir=tmp_path / "out")
+    with pytest.raises(ConfigError, match="no url and .QTRADER_STORE is unset"):
+        engine.run()

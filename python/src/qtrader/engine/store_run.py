@@ -15,6 +15,7 @@ from qtrader.contracts.base import ContractModel
 from qtrader.contracts.generated.models.common.types_v1 import StateReason
 from qtrader.engine.config import RunConfig, remote_service
 from qtrader.engine.services import SERVICES
+from qtrader.errors import ConfigError
 from qtrader.store import STORE_ENV, RunStatus, RunStore, StoreRecorder, open_store
 from qtrader.store.manifest import RECORDING, build_manifest, contract_versions, environment, fingerprint_file
 
@@ -36,9 +37,14 @@ def is_fact(event: ContractModel) -> bool:
     return not (event_type == "PortfolioState" and fields["reason"] == StateReason.MARK_TO_MARKET)
 
 
-def store_url(config: RunConfig) -> str | None:
-    """The store a run goes to: its config's ``store.url``, else ``$QTRADER_STORE``, else none."""
-    return config.store.url or os.environ.get(STORE_ENV) or None
+def store_url(config: RunConfig, raw_config: dict[str, Any]) -> str | None:
+    """The store a run goes to: its config's ``store.url``, else ``$QTRADER_STORE``, else none (a ``store``
+    section that names no store, with the variable unset, is a ConfigError rather than a run silently not stored)."""
+    url = config.store.url or os.environ.get(STORE_ENV) or None
+    if url is None and "store" in raw_config:
+        raise ConfigError(f"store: no url and ${STORE_ENV} is unset: name the store, e.g. "
+                          "store: {url: sqlite:///runs/qtrader.db} (docs/store.md)")
+    return url
 
 
 def run_manifest(config: RunConfig, raw_config: dict[str, Any], data: DataService) -> dict[str, Any]:
@@ -100,7 +106,7 @@ class StoredRun:
 
 def open_stored_run(config: RunConfig, raw_config: dict[str, Any], data: DataService) -> StoredRun | None:
     """A new run in the configured store (status running), or None when no store is configured."""
-    url = store_url(config)
+    url = store_url(config, raw_config)
     if url is None:
         return None
     level = config.store.level
