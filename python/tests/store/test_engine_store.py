@@ -36,7 +36,9 @@ def types(lines: bytes) -> Counter[str]:
     return Counter(json.loads(line)["event_type"] for line in lines.splitlines())
 
 
-def test_a_full_run_exports_as_its_event_log(tmp_path: Path, store_url: str, capsys: pytest.CaptureFixture[str]):
+def test_a_full_run_exports_as_its_event_log(tmp_path: Path, store_url: str, capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("COLUMNS", "200")  # the runs table on one line a run
     engine = BacktestEngine.from_yaml(config(tmp_path, {"url": store_url, "level": "full"}, report=True),
                                       output_dir=tmp_path / "out")
     engine.run()
@@ -58,7 +60,7 @@ def test_a_full_run_exports_as_its_event_log(tmp_path: Path, store_url: str, cap
     capsys.readouterr()
     assert cli_main(["runs", "--store", store_url]) == 0
     table = capsys.readouterr().out
-    assert "completed" in table and "2,148" in table and "sma-cross" in table
+    assert "completed" in table and "2,148" in table and "sma-crossover-goog" in table
     assert cli_main(["runs", "show", str(engine.stored_run_id), "--store", store_url]) == 0
     shown = capsys.readouterr().out
     for event_type, count in types(out.read_bytes()).items():
@@ -142,3 +144,10 @@ def test_a_store_section_without_a_store_is_a_config_error(tmp_path: Path, monke
     engine = BacktestEngine.from_yaml(config(tmp_path, {"level": "full"}), output_dir=tmp_path / "out")
     with pytest.raises(ConfigError, match="no url and .QTRADER_STORE is unset"):
         engine.run()
+
+
+def test_reading_a_store_file_that_is_not_there_is_a_clear_error(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]):
+    missing = tmp_path / "none.db"
+    assert cli_main(["runs", "--store", f"sqlite:///{missing}"]) == 2
+    assert f"no run store at {missing}" in capsys.readouterr().err and not missing.exists()

@@ -17,7 +17,17 @@ from qtrader.store.api import RunStore
 from qtrader.store.export import write_jsonl
 from qtrader.store.manifest import RECORDING
 from qtrader.store.model import RunInfo
-from qtrader.store.url import open_store
+from qtrader.store.url import default_store_url, open_store, sqlite_path
+
+
+def _existing_store(url: str | None) -> RunStore:
+    """Open a store to read it: a SQLite file that does not exist is an error here, not a new empty store."""
+    url = url or default_store_url()
+    if url.lower().startswith("sqlite:"):
+        path = sqlite_path(url)[0]
+        if not path.is_file():
+            raise StoreError(f"no run store at {path} (store URL {url}): pass --store URL or set $QTRADER_STORE")
+    return open_store(url)
 
 
 def _ref(text: str) -> int | str:
@@ -31,8 +41,12 @@ def _time(info: RunInfo) -> str:
 
 def runs_table(runs: list[RunInfo]) -> Table:
     table = Table(title="Runs")
-    for column in ("id", "name", "status", "start", "bars", "final equity", "total return"):
-        table.add_column(column, justify="right" if column in ("id", "bars", "final equity", "total return") else "left")
+    table.add_column("id", justify="right")
+    table.add_column("name", overflow="fold")
+    table.add_column("status")
+    table.add_column("start", no_wrap=True)
+    for figure in ("bars", "final equity", "total return"):
+        table.add_column(figure, justify="right", no_wrap=True)
     for info in runs:
         table.add_row(str(info.id), info.name, info.status.value, _time(info),
                       "" if info.bars is None else f"{info.bars:,}",
@@ -47,12 +61,12 @@ def event_counts(store: RunStore, run_id: int) -> Counter[str]:
 
 def recorded_level(info: RunInfo) -> str | None:
     recording = (info.manifest or {}).get(RECORDING)
-    return recording.get("level") if isinstance(recording, dict) else None  # type: ignore[return-value]
+    return recording.get("level") if isinstance(recording, dict) else None
 
 
 def _runs(args: argparse.Namespace) -> int:
     out = Console()
-    with open_store(args.store) as store:
+    with _existing_store(args.store) as store:
         if args.action is None:
             out.print(runs_table(store.list_runs(limit=args.limit)))
             return 0
@@ -74,7 +88,7 @@ def _runs(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    with open_store(args.store) as store:
+    with _existing_store(args.store) as store:
         info = store.get_run(_ref(args.run))
         level = recorded_level(info)
         if level != "full":
