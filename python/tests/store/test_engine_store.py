@@ -15,20 +15,16 @@ from qtrader.cli import main as cli_main
 from qtrader.engine.backtest import BacktestEngine
 from qtrader.errors import ConfigError, StrategyError
 from qtrader.store import STORE_ENV, RunStatus, open_store
-from engine.test_run_folder import EXAMPLE, FAILING, GOOG
+from engine.test_run_folder import GOOG
+from engine.test_run_folder import config as folder_config
 
 
 def config(tmp_path: Path, store: dict[str, str] | None, *, fail: str | None = None, report: bool = False) -> Path:
-    raw = yaml.safe_load(EXAMPLE.read_text())
-    raw["data"]["sources"][0]["path"] = str(GOOG)
-    raw["run"]["report"] = report
+    """The run folder tests' demo config, with this ``store`` section (None: none)."""
+    path = folder_config(tmp_path, fail=fail, report=report)
     if store is not None:
-        raw["store"] = store
-    if fail:
-        (tmp_path / "fails.py").write_text(FAILING.format(error=fail))
-        raw["strategies"] = [{"id": "f", "name": "fails.py:FailsLate"}]
-    path = tmp_path / "run.yaml"
-    path.write_text(yaml.safe_dump(raw))
+        raw = yaml.safe_load(path.read_text())
+        path.write_text(yaml.safe_dump({**raw, "store": store}))
     return path
 
 
