@@ -147,3 +147,18 @@ def test_reading_a_store_file_that_is_not_there_is_a_clear_error(tmp_path: Path,
     missing = tmp_path / "none.db"
     assert cli_main(["runs", "--store", f"sqlite:///{missing}"]) == 2
     assert f"no run store at {missing}" in capsys.readouterr().err and not missing.exists()
+
+
+def test_the_manifest_says_where_each_service_ran(tmp_path: Path):
+    from qtrader.engine.config import load_run_config
+    from qtrader.engine.store_run import run_manifest
+    from qtrader.services.data import DataService
+
+    path = config(tmp_path, None)
+    raw = yaml.safe_load(path.read_text())
+    path.write_text(yaml.safe_dump({**raw, "services": {"execution": {"address": "127.0.0.1:50051"}}}))
+    run_config, raw = load_run_config(path)
+    manifest = run_manifest(run_config, raw, DataService(run_config.data, base_dir=tmp_path, run_id="r"))
+    assert manifest["services"]["execution"] == {"where": "remote", "address": "127.0.0.1:50051"}
+    assert manifest["services"]["portfolio"] == {"where": "local"}
+    assert manifest["data_files"][0]["sha256"] and manifest["config"]["services"]["execution"]["address"]
