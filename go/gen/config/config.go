@@ -277,6 +277,8 @@ type RunConfig struct {
 	Reporting json.RawMessage `json:"reporting"`
 	// Services run remotely (any language) instead of in-process, by name: the registry's remote-capable services (qtrader.engine.services), in bus order.
 	Services ServicesConfig `json:"services"`
+	// Where the run is also recorded: a run store (docs/store.md). Without a url here or $QTRADER_STORE, nothing is stored.
+	Store StoreSection `json:"store"`
 }
 
 // RunSection: The run's name and outputs.
@@ -317,6 +319,14 @@ type RemoteTLS struct {
 	KeyFile *string `json:"key_file,omitempty"`
 	// The name to check the server's certificate against, if not the address's host.
 	ServerName *string `json:"server_name,omitempty"`
+}
+
+// StoreSection: The run store this run is recorded in, and how much of it.
+type StoreSection struct {
+	// The store's URL (sqlite:///PATH or postgresql://...); default: $QTRADER_STORE, or no store when that is unset.
+	Url *string `json:"url,omitempty"`
+	// full: every event (exportable as events.jsonl); facts: every event except price bars and mark-to-market portfolio states.
+	Level string `json:"level"`
 }
 
 // StrategyServiceConfig: The strategy service's config: the run's strategies plus what the engine adds (warm-up, trade_from, base_dir).

@@ -58,6 +58,8 @@ def _run(args: argparse.Namespace) -> int:
     out = Console()
     out.print(summary_table(result.metrics, extra))
     out.print(f"Run folder: {result.run_dir}")
+    if engine.stored_run_id is not None:
+        out.print(f"Stored as run {engine.stored_run_id} (qtrader runs show {engine.stored_run_id})")
     return 0
 
 
@@ -150,7 +152,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     from qtrader.conformance.cli import add_parser as add_conformance
 
-    add_conformance(next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)))
+    from qtrader.store.cli import add_parsers as add_store_commands
+
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    add_conformance(commands)
+    add_store_commands(commands)
     args = parser.parse_args(argv)
     try:
         code: int = args.func(args)

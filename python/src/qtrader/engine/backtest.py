@@ -22,6 +22,7 @@ from qtrader.engine.config import RunConfig, load_run_config, remote_service
 from qtrader.engine.recorder import EventRecorder
 from qtrader.engine.run_folder import RunFolder, disk_full_error, is_disk_full
 from qtrader.engine.services import SERVICES, ServiceEntry
+from qtrader.engine.store_run import open_stored_run
 from qtrader.services.base import BusService
 from qtrader.services.data import DataService
 from qtrader.services.data.service import DataStats
@@ -60,6 +61,8 @@ class BacktestEngine:
 
         self.reporting = ReportingService(config.reporting, base_dir=base_dir)
         self.bus = EventBus()
+        #: The run's id in the run store, once stored (None: no store configured).
+        self.stored_run_id: int | None = None
 
     @classmethod
     def from_yaml(cls, path: Path, output_dir: Path | None = None,
@@ -104,6 +107,9 @@ class BacktestEngine:
         recorder = EventRecorder(run_dir / "events.jsonl") if self.config.run.event_log else None
         if recorder:
             bus.observe(recorder)
+        stored = open_stored_run(self.config, self.raw_config, self.data)  # None: no store configured
+        if stored is not None:
+            bus.observe(stored.observe)
         bars = 0
         batching = [proxy for proxy in self.remotes if proxy.batchable]
         # Events hold no reference cycles; collecting the young generation every 700 allocations (the default)
@@ -118,6 +124,10 @@ class BacktestEngine:
                 bars += 1
                 if progress is not None and bars % 1000 == 0:
                     progress(bars)
+        except BaseException as error:
+            if stored is not None:
+                stored.ended(error, self.data.stats.bars_published)
+            raise
         finally:
             gc.set_threshold(*thresholds)
             if recorder:
@@ -126,7 +136,15 @@ class BacktestEngine:
                 service.close()
         if progress is not None:
             progress(bars)
-        metrics = self.reporting.finish(run_dir, self.raw_config) if self.config.run.report else {}
+        try:
+            metrics = self.reporting.finish(run_dir, self.raw_config) if self.config.run.report else {}
+        except BaseException as error:
+            if stored is not None:
+                stored.ended(error, self.data.stats.bars_published)
+            raise
+        if stored is not None:
+            stored.completed(self.data.stats.bars_published, metrics)
+            self.stored_run_id = stored.run_id
         from qtrader.services.portfolio import PortfolioService
         from qtrader.services.strategy import StrategyService
 

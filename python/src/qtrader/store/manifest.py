@@ -27,6 +27,8 @@ from qtrader.libraries.numbers import plain
 #: Bumped when the manifest's shape changes.
 MANIFEST_VERSION = 1
 _CHUNK = 1 << 20
+#: The key the engine adds to a stored run's manifest: ``{"level": "facts" | "full"}``, how much of it was stored.
+RECORDING = "recording"
 
 
 def _default(value: Any) -> Any:

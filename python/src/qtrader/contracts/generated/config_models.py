@@ -205,6 +205,7 @@ class RunConfig(ConfigModel):
     portfolio: dict[str, Any] = Field(default_factory=lambda: {})
     reporting: dict[str, Any] = Field(default_factory=lambda: {})
     services: ServicesConfig = Field(default_factory=lambda: ServicesConfig.model_validate({}))
+    store: StoreSection = Field(default_factory=lambda: StoreSection.model_validate({}))
 
 
 class RunSection(ConfigModel):
@@ -234,6 +235,13 @@ class RemoteTLS(ConfigModel):
     cert_file: str | None = None
     key_file: str | None = None
     server_name: str | None = None
+
+
+class StoreSection(ConfigModel):
+    """The run store this run is recorded in, and how much of it."""
+
+    url: str | None = None
+    level: Literal["facts", "full"] = "facts"
 
 
 class StrategyServiceConfig(ConfigModel):
